@@ -1,0 +1,18 @@
+import type { z } from "zod";
+import { ApiError } from "./errors.ts";
+import { ID_PATTERN } from "./ids.ts";
+
+/** Parses `input` with `schema` or throws a 400 `ApiError` naming the first offending field (`sections.0.seats`). */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, where = "body"): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join(".") : where;
+  throw new ApiError("invalid_request", `${field}: ${issue?.message ?? "invalid"}`, field);
+}
+
+/** Checks a path parameter (`eventId`, `holdId`, ...) against the id pattern. */
+export function checkId(value: string, field: string): string {
+  if (!ID_PATTERN.test(value)) throw new ApiError("invalid_request", `${field}: must match [A-Za-z0-9_-]{1,64}`, field);
+  return value;
+}
