@@ -4,11 +4,14 @@ import pg from "pg";
 import { serviceUser } from "./os-user.ts";
 import { freePort } from "./ports.ts";
 import { type ChildHandle, spawnChild } from "./process.ts";
-import { ensureRunDir, logTail, sleep } from "./run-dir.ts";
+import { ensureRunDir, logTail, removeDir, sleep } from "./run-dir.ts";
 
 /** Options for `startPostgres`. */
 export interface PostgresOptions {
-  /** Folder for the cluster (`<runDir>/pg`), its socket and `logs/postgres.log`. Default: a fresh temp folder. */
+  /**
+   * Folder for the cluster (`<runDir>/pg`), its socket and `logs/postgres.log`. Default: a fresh temp folder,
+   * removed by `stop()`; a given folder is kept.
+   */
   runDir?: string;
   /** Extra `postgresql.conf` settings, e.g. `{ synchronous_commit: "off" }` for an experiment. */
   settings?: Record<string, string>;
@@ -109,7 +112,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
   const external = process.env.DATABASE_URL;
   if (external) return { url: external, pid: null, process: null, runDir: null, stop: async () => {} };
 
-  const runDir = await ensureRunDir(opts.runDir);
+  const { dir: runDir, owned } = await ensureRunDir(opts.runDir);
   const bin = postgresBinDir();
   const user = serviceUser();
   const dataDir = join(runDir, "pg");
@@ -134,7 +137,12 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
   const logFile = join(logs, "postgres.log");
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const settings = { ...BASE_SETTINGS, ...opts.settings, port: String(port), unix_socket_directories: `'${sockDir}'` };
+    const settings = {
+      ...BASE_SETTINGS,
+      ...opts.settings,
+      port: String(port),
+      unix_socket_directories: `'${sockDir}'`,
+    };
     appendFileSync(
       join(dataDir, "postgresql.conf"),
       `\n# statebench (attempt ${attempt})\n${Object.entries(settings)
@@ -162,6 +170,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
       await child.stop({ signal: "SIGKILL" });
       const tail = logTail(logFile);
       if (attempt < 3 && /already in use/i.test(tail)) continue;
+      if (owned) await removeDir(runDir);
       throw new Error(`postgres did not accept connections within ${timeoutMs} ms. Log ${logFile}:\n${tail}`);
     }
     try {
@@ -176,7 +185,9 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
         runDir,
         // SIGINT is PostgreSQL's "fast" shutdown: aborts sessions, writes a checkpoint, exits.
         stop: () => {
-          stopping ??= child.stop({ signal: "SIGINT", timeoutMs: 15_000 }).then(() => {});
+          stopping ??= child
+            .stop({ signal: "SIGINT", timeoutMs: 15_000 })
+            .then(() => (owned ? removeDir(runDir) : undefined));
           return stopping;
         },
       };

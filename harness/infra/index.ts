@@ -1,0 +1,15 @@
+/**
+ * Private infrastructure for tests, `statebench up` and `bench`: PostgreSQL, Redis and HAProxy started as
+ * children that die with the harness, or reused through DATABASE_URL / REDIS_URL.
+ */
+export { freePort } from "./ports.ts";
+export {
+  type PostgresOptions,
+  type PostgresServer,
+  postgresBinDir,
+  postgresVersion,
+  startPostgres,
+} from "./postgres.ts";
+export { type ChildHandle, killAllChildren, liveChildren, type SpawnOptions, spawnChild } from "./process.ts";
+export { pingRedis, type RedisOptions, type RedisServer, redisVersion, startRedis } from "./redis.ts";
+export { ensureRunDir, logTail, removeDir, sleep } from "./run-dir.ts";

@@ -1,0 +1,10 @@
+/**
+ * Samplers: once a second, the load on everything the apps use — PostgreSQL, Redis, HAProxy and the CPU/RSS of
+ * every process — recorded on one time axis by `startRecorder`.
+ */
+export { type BalancerServerStat, haproxySampler } from "./haproxy.ts";
+export { postgresSampler } from "./postgres.ts";
+export { processSampler, type WatchedProcess } from "./processes.ts";
+export { type Recorder, type RecorderOptions, startRecorder } from "./recorder.ts";
+export { parseInfo, redisSampler } from "./redis.ts";
+export type { Sample, SampleRow, Sampler } from "./types.ts";
