@@ -2,6 +2,15 @@
  * Private infrastructure for tests, `statebench up` and `bench`: PostgreSQL, Redis and HAProxy started as
  * children that die with the harness, or reused through DATABASE_URL / REDIS_URL.
  */
+
+export {
+  type Backend,
+  type BackendStat,
+  type Haproxy,
+  type HaproxyOptions,
+  startHaproxy,
+} from "./haproxy.ts";
+export { haproxyCommand, parseShowStat } from "./haproxy-runtime.ts";
 export { freePort } from "./ports.ts";
 export {
   type PostgresOptions,

@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+const LogLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  NODE_ID: z.string().min(1).default("stateless-1"),
+  DATABASE_URL: z.string().url(),
+  REDIS_URL: z.string().url(),
+  WRITE_MODE: z.enum(["queue", "sync"]).default("queue"),
+  LOG_LEVEL: LogLevel.default("warn"),
+  /** pg pool size per process. */
+  PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  /** BullMQ jobs a worker holds at once; the batcher turns them into multi-row INSERTs. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5_000).default(500),
+  /** Largest multi-row INSERT the worker writes. */
+  WORKER_BATCH_MAX: z.coerce.number().int().min(1).max(5_000).default(500),
+  /** BullMQ job lock: a SIGKILLed worker's jobs return to `wait` after about this long. */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1_000).default(5_000),
+});
+
+/** Process configuration read from the environment (see docs/TEAM-BRIEF.md for the variables the stack sets). */
+export type Config = z.infer<typeof Env>;
+
+/** Parses `env` or throws one error listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = Env.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+  throw new Error(`stateless-app: invalid environment\n${problems}`);
+}
