@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseBenchOptions } from "./options.ts";
+
+describe("bench options", () => {
+  it("defaults to both apps, the default profile and safe app modes", () => {
+    const o = parseBenchOptions([], new Date("2026-01-02T03:04:05Z"));
+    assert.deepEqual(o.apps, ["stateless", "stateful"]);
+    assert.equal(o.profile, "default");
+    assert.equal(o.writeMode, "queue");
+    assert.equal(o.persistence, "sync");
+    assert.equal(o.runId, "2026-01-02_03-04-05");
+  });
+
+  it("parses knobs and thresholds", () => {
+    const o = parseBenchOptions(["--app", "stateful", "--rate", "400", "--node-cpu", "0.5", "--threshold", "p99<250"]);
+    assert.deepEqual(o.apps, ["stateful"]);
+    assert.equal(o.rate, 400);
+    assert.equal(o.nodeCpu, 0.5);
+    assert.equal(o.thresholds[0]?.metric, "p99");
+  });
+
+  it("names the flag in every error", () => {
+    assert.throws(() => parseBenchOptions(["--rate=-3"]), /--rate: expected a positive number/);
+    assert.throws(() => parseBenchOptions(["--nodes", "1.5"]), /--nodes: expected a positive integer/);
+    assert.throws(() => parseBenchOptions(["--app", "both-ways"]), /--app: expected one of/);
+    assert.throws(() => parseBenchOptions(["--bogus"]), /bogus/);
+    assert.throws(() => parseBenchOptions(["--target", "http://x:1"]), /--target: name the app/);
+  });
+});

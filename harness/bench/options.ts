@@ -1,0 +1,125 @@
+import { parseArgs } from "node:util";
+import type { AppName } from "../results/types.ts";
+import { parseThresholds, type Threshold } from "./thresholds.ts";
+
+/** Everything a bench run can be told on the command line. Defaults are resolved here, once. */
+export interface BenchOptions {
+  profile: "default" | "quick" | "ci";
+  apps: AppName[];
+  scenarios: string[] | null;
+  rate: number | null;
+  durationS: number | null;
+  seats: number | null;
+  nodes: number | null;
+  nodeCpu: number | null;
+  writeMode: "queue" | "sync";
+  persistence: "sync" | "async";
+  granularity: "seat" | "section";
+  driver: "embedded" | "k6";
+  thresholds: Threshold[];
+  /** An already running app (compose, another machine): no private stack, no faults, no cold-restart audit. */
+  target: string | null;
+  outDir: string;
+  runId: string;
+  seed: number;
+  report: boolean;
+}
+
+export const BENCH_HELP = `statebench bench [flags]     run scenarios against both apps and write results/<run-id>/
+
+  --profile default|quick|ci   default: both apps x flash-sale, node-kill, scale-out (~10 min on 2 cores);
+                               quick: the same, small (~2 min); ci: the regression job's short profile
+  --app stateless|stateful|both          (default both)
+  --scenario NAME[,NAME...]    flash-sale, node-kill, scale-out, browse-heavy, hot-seats
+  --rate N                     peak journeys per second (scales the arrival stages)
+  --duration S                 seconds of the measured arrival schedule
+  --seats N                    seats of the event
+  --nodes N                    app nodes (replicas) at start
+  --node-cpu C                 CPU quota per node in cores (e.g. 0.5)
+  --write-mode queue|sync      stateless: acknowledge after enqueue (default) or after the PostgreSQL commit
+  --persistence sync|async     stateful: acknowledge after the journal commit (default) or before it
+  --granularity seat|section   stateful: one actor per seat (default) or per section
+  --driver embedded|k6         load driver (default embedded; k6 must be on PATH or in K6_BIN)
+  --threshold EXPR             SLO, repeatable: "p99<250", "errors<1%", "rps>500"
+  --target URL                 benchmark an app already running there (compose, another machine)
+  --out DIR                    results folder (default results/)
+  --run-id ID                  run folder name (default: a timestamp)
+  --seed N                     seed of the journeys' random choices (default 1)
+  --no-report                  skip the HTML report`;
+
+const oneOf = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T => {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`--${flag}: expected one of ${allowed.join(", ")}, got "${value}"`);
+};
+
+const positive = (flag: string, value: string | undefined, integer: boolean): number | null => {
+  if (value === undefined) return null;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw new Error(`--${flag}: expected a positive ${integer ? "integer" : "number"}, got "${value}"`);
+  return n;
+};
+
+/** Parses `statebench bench` flags; throws an Error naming the offending flag. */
+export function parseBenchOptions(argv: string[], now = new Date()): BenchOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      profile: { type: "string" },
+      app: { type: "string" },
+      scenario: { type: "string" },
+      rate: { type: "string" },
+      duration: { type: "string" },
+      seats: { type: "string" },
+      nodes: { type: "string" },
+      "node-cpu": { type: "string" },
+      "write-mode": { type: "string" },
+      persistence: { type: "string" },
+      granularity: { type: "string" },
+      driver: { type: "string" },
+      threshold: { type: "string", multiple: true },
+      target: { type: "string" },
+      out: { type: "string" },
+      "run-id": { type: "string" },
+      seed: { type: "string" },
+      "no-report": { type: "boolean" },
+    },
+  });
+  if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}" (flags start with --)`);
+  const app = oneOf("app", values.app, ["stateless", "stateful", "both"] as const, "both");
+  const target = values.target ?? null;
+  if (target !== null) {
+    try {
+      new URL(target);
+    } catch {
+      throw new Error(`--target: expected a URL like http://host:8080, got "${target}"`);
+    }
+    if (app === "both") throw new Error("--target: name the app running there with --app stateless|stateful");
+  }
+  const runId = values["run-id"] ?? now.toISOString().replace(/[:.]/g, "-").replace("T", "_").slice(0, 19);
+  if (!/^[A-Za-z0-9_.-]+$/.test(runId))
+    throw new Error(`--run-id: letters, digits, "_", "-", "." only, got "${runId}"`);
+  return {
+    profile: oneOf("profile", values.profile, ["default", "quick", "ci"] as const, "default"),
+    apps: app === "both" ? ["stateless", "stateful"] : [app],
+    scenarios: values.scenario ? values.scenario.split(",").map((s) => s.trim()) : null,
+    rate: positive("rate", values.rate, false),
+    durationS: positive("duration", values.duration, false),
+    seats: positive("seats", values.seats, true),
+    nodes: positive("nodes", values.nodes, true),
+    nodeCpu: positive("node-cpu", values["node-cpu"], false),
+    writeMode: oneOf("write-mode", values["write-mode"], ["queue", "sync"] as const, "queue"),
+    persistence: oneOf("persistence", values.persistence, ["sync", "async"] as const, "sync"),
+    granularity: oneOf("granularity", values.granularity, ["seat", "section"] as const, "seat"),
+    driver: oneOf("driver", values.driver, ["embedded", "k6"] as const, "embedded"),
+    thresholds: parseThresholds(values.threshold ?? []),
+    target,
+    outDir: values.out ?? "results",
+    runId,
+    seed: positive("seed", values.seed, true) ?? 1,
+    report: !values["no-report"],
+  };
+}
