@@ -8,7 +8,8 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, whe
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   // zod reports an unknown key at its parent's path; the contract names the unknown key itself (`sections.0.x`).
-  const path = issue?.code === "unrecognized_keys" && issue.keys[0] ? [...issue.path, issue.keys[0]] : (issue?.path ?? []);
+  const path =
+    issue?.code === "unrecognized_keys" && issue.keys[0] ? [...issue.path, issue.keys[0]] : (issue?.path ?? []);
   const field = path.length > 0 ? path.join(".") : where;
   throw new ApiError("invalid_request", `${field}: ${issue?.message ?? "invalid"}`, field);
 }

@@ -1,17 +1,30 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { parseSeatId } from "../contract/index.ts";
 
 /** Generated ids (holdId, bookingId) as the contract allows them: URL-safe, at most 200 characters. */
 export const GENERATED_ID = /^[A-Za-z0-9_.~-]{1,200}$/;
 
-// Hold and booking ids carry the seat they belong to, so a confirm, release or booking read goes straight to the
-// seat's Redis key with no lookup table. The token is base64url (no `~` or `.`), seat ids contain neither.
+// Hold and booking ids carry their seat, so confirm, release and booking reads go straight to the seat's Redis
+// key with no lookup table. The 16-character token is 9 random bytes plus a 3-byte MAC of (event, seat, random):
+// an id issued for another event, or never issued, is recognised as unknown (404) without any state, while a
+// released or expired hold of this event is still recognised as ours (204 / 410). The MAC is a validity check,
+// not an authorisation mechanism: the key is fixed so every replica agrees without configuration.
+const MAC_KEY = "statebench-stateless-hold";
 const HOLD_SEP = "~";
 const BOOKING_SEP = ".";
 
-/** A fresh random hold token (96 bits). */
-export function newToken(): string {
-  return randomBytes(12).toString("base64url");
+function mac(eventId: string, seatId: string, random: string): string {
+  return createHmac("sha256", MAC_KEY)
+    .update(`${eventId}/${seatId}/${random}`)
+    .digest()
+    .subarray(0, 3)
+    .toString("base64url");
+}
+
+/** A fresh token for a hold of `seatId` in `eventId`: base64url, 16 characters, never contains `~` or `.`. */
+export function newToken(eventId: string, seatId: string): string {
+  const random = randomBytes(9).toString("base64url");
+  return random + mac(eventId, seatId, random);
 }
 
 export function holdId(seatId: string, token: string): string {
@@ -23,6 +36,7 @@ export function bookingId(seatId: string, token: string): string {
   return `${seatId}${BOOKING_SEP}${token}`;
 }
 
+/** A hold or booking id taken apart. */
 export interface SeatToken {
   seatId: string;
   sectionId: string;
@@ -30,22 +44,23 @@ export interface SeatToken {
   token: string;
 }
 
-function split(id: string, sep: string): SeatToken | undefined {
+function split(eventId: string, id: string, sep: string): SeatToken | undefined {
   const at = id.lastIndexOf(sep);
   if (at <= 0) return undefined;
   const seatId = id.slice(0, at);
   const token = id.slice(at + 1);
   if (!/^[A-Za-z0-9_-]{16}$/.test(token)) return undefined;
+  if (mac(eventId, seatId, token.slice(0, 12)) !== token.slice(12)) return undefined;
   const seat = parseSeatId(seatId);
   return seat ? { seatId, ...seat, token } : undefined;
 }
 
-/** The seat and token inside a hold id; undefined when it is not one this app generated. */
-export function parseHoldId(id: string): SeatToken | undefined {
-  return split(id, HOLD_SEP);
+/** The seat and token of a hold id issued for `eventId`; undefined for anything else. */
+export function parseHoldId(eventId: string, id: string): SeatToken | undefined {
+  return split(eventId, id, HOLD_SEP);
 }
 
-/** The seat and token inside a booking id; undefined when it is not one this app generated. */
-export function parseBookingId(id: string): SeatToken | undefined {
-  return split(id, BOOKING_SEP);
+/** The seat and token of a booking id issued for `eventId`; undefined for anything else. */
+export function parseBookingId(eventId: string, id: string): SeatToken | undefined {
+  return split(eventId, id, BOOKING_SEP);
 }

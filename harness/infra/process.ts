@@ -76,7 +76,7 @@ function commandLine(opts: SpawnOptions): { file: string; args: string[] } {
     return { file: opts.command, args: opts.args };
   }
   const user = opts.user ? ["--reuid", opts.user, "--regid", opts.user, "--init-groups"] : [];
-  return { file: SETPRIV, args: [...user, "--", opts.command, ...opts.args] };
+  return { file: SETPRIV, args: ["--pdeathsig", "KILL", ...user, "--", opts.command, ...opts.args] };
 }
 
 /**

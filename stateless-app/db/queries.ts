@@ -91,7 +91,12 @@ export async function insertBookings(db: pg.Pool, rows: BookingRow[]): Promise<B
   if (rows.length === 0) return [];
   const res = await db.query<{ booking_id: string }>({
     ...Q.insertBookings,
-    values: [rows.map((r) => r.bookingId), rows.map((r) => r.eventId), rows.map((r) => r.seatId), rows.map((r) => r.userId)],
+    values: [
+      rows.map((r) => r.bookingId),
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.seatId),
+      rows.map((r) => r.userId),
+    ],
   });
   if (res.rows.length === rows.length) return [];
   // Rare path: some rows were already there. Re-deliveries of the same booking are fine; others are conflicts.

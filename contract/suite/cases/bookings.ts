@@ -37,7 +37,11 @@ export function bookingCases({ api, test }: SuiteContext): void {
     const eventId = await api.createEvent();
     const hold = await api.holdOk(eventId, "A-1");
     expectError(await api.confirm(eventId, hold.holdId, { json: { requestId: 5 } }), "invalid_request", "requestId");
-    expectError(await api.confirm(eventId, hold.holdId, { json: { requestId: "a b" } }), "invalid_request", "requestId");
+    expectError(
+      await api.confirm(eventId, hold.holdId, { json: { requestId: "a b" } }),
+      "invalid_request",
+      "requestId",
+    );
     expectError(await api.confirm(eventId, hold.holdId, { json: { seatId: "A-1" } }), "invalid_request", "seatId");
     expectError(await api.confirm(eventId, hold.holdId, { raw: "{" }), "invalid_request", "body");
     await api.expectCounts(eventId, { available: 9, held: 1, sold: 0 });
@@ -56,7 +60,9 @@ export function bookingCases({ api, test }: SuiteContext): void {
     const eventId = await api.createEvent();
     const otherEvent = await api.createEvent();
     const hold = await api.holdOk(otherEvent, "A-1");
-    expectError(await api.confirm(eventId, "never-issued"), "not_found", "holdId");
+    for (const never of ["never-issued", "no~such.hold", "x".repeat(201)]) {
+      expectError(await api.confirm(eventId, never), "not_found", "holdId");
+    }
     expectError(await api.confirm(eventId, hold.holdId), "not_found", "holdId");
     expectError(await api.confirm(freshId("missing"), hold.holdId), "not_found", "eventId");
     await api.expectCounts(eventId, { available: 10, held: 0, sold: 0 });

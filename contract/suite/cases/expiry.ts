@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Booking, Hold } from "../../schemas.ts";
 import { freshId } from "../api.ts";
-import { EXPIRY_GRACE_MS, type SuiteContext } from "../context.ts";
 import { describeReply } from "../client.ts";
+import { EXPIRY_GRACE_MS, type SuiteContext } from "../context.ts";
 import { expectError, expectNoContent, expectOk } from "../expect.ts";
 
 const sleepUntil = (at: number) => sleep(Math.max(0, at - Date.now()));

@@ -42,7 +42,11 @@ export function seatCases({ api, test }: SuiteContext): void {
     assert.deepEqual(await list("?status=held"), ["B-2:held", "A-2:held"]);
     assert.deepEqual(await list("?status=sold"), ["B-3:sold"]);
     assert.deepEqual(await list("?status=held&section=A"), ["A-2:held"]);
-    assert.deepEqual(await list("?status=available&section=B&limit=3"), ["B-1:available", "B-4:available", "B-5:available"]);
+    assert.deepEqual(await list("?status=available&section=B&limit=3"), [
+      "B-1:available",
+      "B-4:available",
+      "B-5:available",
+    ]);
     assert.deepEqual(await list("?section=A"), ["A-1:available", "A-2:held"]);
     assert.deepEqual(await list("?section=Z"), [], "an unknown section is an empty list");
   });

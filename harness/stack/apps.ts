@@ -1,0 +1,104 @@
+/** Which app a stack runs. */
+export type AppName = "stateless" | "stateful";
+
+/** What a process of the stack is: a stateless API replica, a stateless BullMQ worker or a stateful actor node. */
+export type NodeRole = "api" | "worker" | "node";
+
+/** Knobs that become app env vars; unset ones are left to the app's own default. */
+export interface AppKnobs {
+  /** stateless: WRITE_MODE. */
+  writeMode?: "queue" | "sync";
+  /** stateful: PERSISTENCE. */
+  persistence?: "sync" | "async";
+  /** stateful: GRANULARITY. */
+  granularity?: "seat" | "section";
+  /** stateful: SHARDS. */
+  shards?: number;
+  logLevel?: string;
+}
+
+/** What the process being started needs to know to build its env. */
+export interface ProcessContext {
+  id: string;
+  port: number;
+  databaseUrl: string;
+  redisUrl: string | null;
+  knobs: AppKnobs;
+}
+
+/** How to launch one kind of process of an app. `entry` is relative to the project root. */
+export interface ProcessKind {
+  role: NodeRole;
+  entry: string;
+  /** Node ids are `<idPrefix>-<n>`. */
+  idPrefix: string;
+  env(ctx: ProcessContext): Record<string, string>;
+}
+
+/** How to run one app: the processes HAProxy balances over, optional background workers, infra it needs. */
+export interface AppDefinition {
+  name: AppName;
+  /** Processes behind HAProxy (`--nodes N`). */
+  node: ProcessKind;
+  /** Processes beside HAProxy (`--workers N`), not balanced. */
+  worker?: ProcessKind;
+  needsRedis: boolean;
+}
+
+export type AppRegistry = Record<AppName, AppDefinition>;
+
+function common(ctx: ProcessContext): Record<string, string> {
+  const env: Record<string, string> = {
+    PORT: String(ctx.port),
+    HOST: "127.0.0.1",
+    NODE_ID: ctx.id,
+    DATABASE_URL: ctx.databaseUrl,
+    LOG_LEVEL: ctx.knobs.logLevel ?? "warn",
+  };
+  if (ctx.redisUrl) env.REDIS_URL = ctx.redisUrl;
+  return env;
+}
+
+function defined(entries: Record<string, string | number | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(entries)) if (v !== undefined) out[k] = String(v);
+  return out;
+}
+
+/** The real apps and how the stack launches them (the env contract of the team brief). */
+export const APPS: AppRegistry = {
+  stateless: {
+    name: "stateless",
+    needsRedis: true,
+    node: {
+      role: "api",
+      entry: "stateless-app/main.ts",
+      idPrefix: "node",
+      env: (ctx) => ({ ...common(ctx), ...defined({ WRITE_MODE: ctx.knobs.writeMode }) }),
+    },
+    worker: {
+      role: "worker",
+      entry: "stateless-app/worker-main.ts",
+      idPrefix: "worker",
+      env: (ctx) => common(ctx),
+    },
+  },
+  stateful: {
+    name: "stateful",
+    needsRedis: false,
+    node: {
+      role: "node",
+      entry: "stateful-app/main.ts",
+      idPrefix: "node",
+      env: (ctx) => ({
+        ...common(ctx),
+        ADVERTISE_URL: `http://127.0.0.1:${ctx.port}`,
+        ...defined({
+          PERSISTENCE: ctx.knobs.persistence,
+          GRANULARITY: ctx.knobs.granularity,
+          SHARDS: ctx.knobs.shards,
+        }),
+      }),
+    },
+  },
+};

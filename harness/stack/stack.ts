@@ -1,0 +1,217 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import {
+  ensureRunDir,
+  type Haproxy,
+  type PostgresServer,
+  type RedisServer,
+  removeDir,
+  startHaproxy,
+  startPostgres,
+  startRedis,
+} from "../infra/index.ts";
+import { APPS, type AppDefinition, type AppKnobs, type AppName, type AppRegistry, type NodeRole } from "./apps.ts";
+import { type AppNode, type LaunchOptions, launchNode, type RunningNode } from "./node-process.ts";
+
+/** Options for `startStack`. Knobs left unset keep the app's own defaults. */
+export interface StackOptions extends AppKnobs {
+  app: AppName;
+  /** Processes behind HAProxy: stateless API replicas or stateful actor nodes. */
+  nodes: number;
+  /** stateless only: BullMQ worker processes (default 1). */
+  workers?: number;
+  /** CPU quota per app process in cores (e.g. 0.5); null/undefined for none. */
+  nodeCpu?: number | null;
+  /** Extra env for every app process (wins over the stack's). */
+  env?: Record<string, string>;
+  /** Logs go to `<runDir>/logs/<id>.log`. Default: a fresh temp folder, removed by `stop()` unless `keepRunDir`. */
+  runDir?: string;
+  keepRunDir?: boolean;
+  /** How long each process may take to answer GET /health (default 30 s). */
+  readyTimeoutMs?: number;
+  /** Replaces the app table (tests use a fake app). */
+  registry?: AppRegistry;
+  /** Project root the entries are relative to (default: this repository). */
+  root?: string;
+  /** Where warnings go (default: stderr). */
+  warn?: (message: string) => void;
+}
+
+/** One process of the stack, for the CPU/RSS sampler. PostgreSQL's pid is the postmaster (backends are its children). */
+export interface StackProcess {
+  label: string;
+  pid: number;
+  role: NodeRole | "postgres" | "redis" | "haproxy";
+}
+
+/** A running app behind HAProxy with its infrastructure. `stop()` is idempotent. */
+export interface Stack {
+  /** HAProxy's address: what clients use. */
+  url: string;
+  app: AppName;
+  runDir: string;
+  databaseUrl: string;
+  /** Null for an app that does not use Redis. */
+  redisUrl: string | null;
+  haproxy: Haproxy;
+  /** App processes still running (workers included), in start order. */
+  readonly nodes: AppNode[];
+  /** Starts `n` more nodes and adds them to HAProxy once healthy. */
+  addNodes(n: number): Promise<AppNode[]>;
+  /** Sends a signal (default SIGKILL) to one process; waits for it to exit when the signal is fatal. HAProxy finds
+   * out through its health checks, as it would in production. SIGSTOP/SIGCONT pause and resume. */
+  killNode(id: string, signal?: NodeJS.Signals): Promise<void>;
+  /** Graceful leave: drain in HAProxy, SIGTERM, wait for exit, then remove from HAProxy. */
+  stopNode(id: string): Promise<void>;
+  /** Every process of the stack with its pid (app processes, postgres, redis, haproxy). */
+  processes(): StackProcess[];
+  stop(): Promise<void>;
+}
+
+const ROOT = resolve(import.meta.dirname, "..", "..");
+const NON_FATAL = new Set<string>(["SIGSTOP", "SIGCONT", "SIGTSTP", "SIGUSR1", "SIGUSR2", "SIGHUP", "SIGWINCH"]);
+
+/** Fails before any server starts when an entry file is missing, naming it. */
+function checkEntries(def: AppDefinition, root: string, workers: number): void {
+  const entries = [def.node.entry, ...(def.worker && workers > 0 ? [def.worker.entry] : [])];
+  for (const entry of entries) {
+    if (!existsSync(join(root, entry))) {
+      throw new Error(`${entry} is not built yet (the ${def.name} app needs ${join(root, entry)})`);
+    }
+  }
+}
+
+/**
+ * Starts PostgreSQL, Redis (when the app uses it) and HAProxy, then the app's processes, each added to HAProxy
+ * once its GET /health answers 200.
+ * @example
+ * const stack = await startStack({ app: "stateful", nodes: 3, nodeCpu: 0.5 });
+ * await stack.killNode("node-2");
+ * await stack.stop();
+ */
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const registry = opts.registry ?? APPS;
+  const def = registry[opts.app];
+  if (!def) throw new Error(`unknown app "${opts.app}" (expected ${Object.keys(registry).join(" or ")})`);
+  if (!Number.isInteger(opts.nodes) || opts.nodes < 1) throw new Error(`nodes must be an integer >= 1`);
+  const root = opts.root ?? ROOT;
+  const workers = def.worker ? (opts.workers ?? 1) : 0;
+  const warn = opts.warn ?? ((m: string) => process.stderr.write(`statebench: warning: ${m}\n`));
+  if (!def.worker && opts.workers) warn(`the ${def.name} app has no workers; --workers ${opts.workers} ignored`);
+  checkEntries(def, root, workers);
+
+  const { dir: runDir, owned } = await ensureRunDir(opts.runDir);
+  mkdirSync(join(runDir, "logs"), { recursive: true });
+  let pg: PostgresServer | null = null;
+  let redis: RedisServer | null = null;
+  let lb: Haproxy | null = null;
+  const all: RunningNode[] = [];
+  const counters = new Map<string, number>();
+  const launch: LaunchOptions = {
+    root,
+    runDir,
+    extraEnv: opts.env ?? {},
+    cpu: opts.nodeCpu ?? null,
+    cgroupPrefix: `statebench-${randomBytes(3).toString("hex")}`,
+    readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
+    warn,
+  };
+
+  const nextId = (prefix: string) => {
+    const n = (counters.get(prefix) ?? 0) + 1;
+    counters.set(prefix, n);
+    return `${prefix}-${n}`;
+  };
+  const start = async (kind: AppDefinition["node"], behindLb: boolean): Promise<RunningNode> => {
+    if (!pg || !lb) throw new Error("stack is not running");
+    const ctx = { databaseUrl: pg.url, redisUrl: redis?.url ?? null, knobs: opts };
+    const node = await launchNode(kind, nextId(kind.idPrefix), ctx, launch);
+    all.push(node);
+    if (behindLb) await lb.addBackend({ id: node.id, url: node.url });
+    return node;
+  };
+  const find = (id: string): RunningNode => {
+    const node = all.find((n) => n.id === id);
+    if (!node) throw new Error(`no node ${id} (known: ${all.map((n) => n.id).join(", ")})`);
+    return node;
+  };
+  const release = async (node: RunningNode) => {
+    await node.exited;
+    node.cpu?.remove();
+  };
+
+  let stopping: Promise<void> | null = null;
+  const stopAll = () => {
+    stopping ??= (async () => {
+      // App processes first, so they do not log database errors while PostgreSQL goes away.
+      await Promise.all(all.map((n) => n.handle.stop({ signal: "SIGTERM", timeoutMs: 10_000 }).then(() => release(n))));
+      await Promise.all([lb?.stop(), redis?.stop(), pg?.stop()]);
+      if (owned && !opts.keepRunDir) await removeDir(runDir);
+    })();
+    return stopping;
+  };
+
+  try {
+    [pg, redis, lb] = await Promise.all([
+      startPostgres({ runDir }),
+      def.needsRedis ? startRedis({ runDir }) : Promise.resolve(null),
+      startHaproxy({ runDir }),
+    ]);
+    const worker = def.worker;
+    await Promise.all([
+      ...Array.from({ length: opts.nodes }, () => start(def.node, true)),
+      ...(worker ? Array.from({ length: workers }, () => start(worker, false)) : []),
+    ]);
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  const haproxy = lb;
+  const postgres = pg;
+  const redisServer = redis;
+
+  return {
+    url: haproxy.url,
+    app: def.name,
+    runDir,
+    databaseUrl: postgres.url,
+    redisUrl: redisServer?.url ?? null,
+    haproxy,
+    get nodes() {
+      return all.filter((n) => n.running());
+    },
+    async addNodes(n) {
+      if (stopping) throw new Error("stack is stopping");
+      return Promise.all(Array.from({ length: n }, () => start(def.node, true)));
+    },
+    async killNode(id, signal = "SIGKILL") {
+      const node = find(id);
+      node.handle.signal(signal);
+      if (NON_FATAL.has(signal)) return;
+      const timer = new Promise<"timeout">((r) => setTimeout(r, 30_000, "timeout").unref());
+      if ((await Promise.race([node.exited, timer])) === "timeout") {
+        throw new Error(`${id} did not exit within 30 s of ${signal}`);
+      }
+      await release(node);
+    },
+    async stopNode(id) {
+      const node = find(id);
+      const behindLb = node.kind === def.node;
+      if (behindLb) await haproxy.drainBackend(id).catch(() => {});
+      await node.handle.stop({ signal: "SIGTERM", timeoutMs: 30_000 });
+      await release(node);
+      if (behindLb) await haproxy.removeBackend(id).catch(() => {});
+    },
+    processes() {
+      const out: StackProcess[] = all
+        .filter((n) => n.running())
+        .map((n) => ({ label: n.id, pid: n.pid, role: n.role }));
+      if (postgres.pid !== null) out.push({ label: "postgres", pid: postgres.pid, role: "postgres" });
+      if (redisServer?.pid != null) out.push({ label: "redis", pid: redisServer.pid, role: "redis" });
+      out.push({ label: "haproxy", pid: haproxy.pid, role: "haproxy" });
+      return out;
+    },
+    stop: stopAll,
+  };
+}

@@ -1,0 +1,74 @@
+import type { AppRunSummary } from "../harness/results/types.ts";
+import { formatNumber } from "./format.ts";
+import type { ReportView } from "./view.ts";
+
+/** A process at or above this CPU % (100 = one core) was saturated: its numbers measure the ceiling, not the app. */
+export const CPU_SATURATION_PCT = 95;
+
+/**
+ * Something the reader must know before trusting the numbers. `fail`: the run cannot be taken at face value (a
+ * failed or crashed audit, a broken threshold, a driver that fell behind, an app not benchmarked). `warn`: read
+ * the affected numbers with care.
+ */
+export interface Alert {
+  level: "fail" | "warn";
+  /** "run-id · scenario · app", or the run id for run-level findings. */
+  scope: string;
+  message: string;
+}
+
+function resultAlerts(runId: string, r: AppRunSummary, multiRun: boolean): Alert[] {
+  const scope = `${multiRun ? `${runId} · ` : ""}${r.scenario} · ${r.app}`;
+  const out: Alert[] = [];
+  const a = r.audit;
+  if (a.valid === false) {
+    out.push({
+      level: "fail",
+      scope,
+      message:
+        `audit FAILED: ${a.lost} lost, ${a.doubleSold} double-sold, ${a.unexpected} unexpected of ` +
+        `${a.acknowledged} acknowledged${a.notes[0] ? ` — ${a.notes[0]}` : ""}`,
+    });
+  } else if (a.valid === "unknown") {
+    out.push({ level: "fail", scope, message: `audit could not decide (checker failed)${a.notes[0] ? `: ${a.notes[0]}` : ""}` });
+  }
+  for (const t of r.thresholds.filter((x) => !x.ok)) {
+    out.push({ level: "fail", scope, message: `threshold broken: ${t.expr} (actual ${formatNumber(t.actual)})` });
+  }
+  if (!r.driverHealth.keptSchedule) {
+    out.push({
+      level: "fail",
+      scope,
+      message:
+        `driver could not keep its schedule (max lag ${formatNumber(r.driverHealth.maxLagMs)} ms, ` +
+        `${r.journeys.dropped} journeys dropped): the offered load was lower than intended`,
+    });
+  }
+  for (const [proc, pct] of Object.entries(r.cpu.maxPercentByProcess)) {
+    if (pct >= CPU_SATURATION_PCT) {
+      out.push({ level: "warn", scope, message: `${proc} hit ${formatNumber(pct)}% CPU (saturated)` });
+    }
+  }
+  for (const w of r.warnings) out.push({ level: "warn", scope, message: w });
+  return out;
+}
+
+/** Every alert of the report, failures first, in run then scenario order. */
+export function collectAlerts(view: ReportView): Alert[] {
+  const multi = view.runs.length > 1;
+  const out: Alert[] = [];
+  for (const run of view.runs) {
+    const runId = run.environment.runId;
+    for (const s of run.summary.skipped) {
+      out.push({
+        level: "fail",
+        scope: `${multi ? `${runId} · ` : ""}${s.scenario} · ${s.app}`,
+        message: `not benchmarked: failed verification (${s.reason})`,
+      });
+    }
+    for (const r of run.summary.results) out.push(...resultAlerts(runId, r, multi));
+    for (const w of run.summary.warnings) out.push({ level: "warn", scope: runId, message: w });
+    for (const p of run.problems) out.push({ level: "warn", scope: runId, message: p });
+  }
+  return [...out.filter((a) => a.level === "fail"), ...out.filter((a) => a.level === "warn")];
+}

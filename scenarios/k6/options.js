@@ -1,0 +1,148 @@
+// k6 `options` built from a statebench scenario (the JSON of `scenarios/types.ts` Scenario).
+// Plain ES2015+ JavaScript with no imports, so k6 (v0.48 through 1.x) and Node (the tests, the harness) load the
+// same file: what the tests validate is exactly what k6 runs.
+
+/** Scenario names used in `options.scenarios` and as the `scenario` tag on every sample k6 emits. */
+export const WARMUP = "warmup";
+export const MEASURED = "measured";
+
+/** Latency statistics k6 puts in its end-of-test summary and `--summary-export` file. */
+export const SUMMARY_TREND_STATS = ["avg", "min", "med", "max", "p(50)", "p(90)", "p(95)", "p(99)", "p(99.9)", "count"];
+
+/** A duration as k6 parses it (Go duration strings): whole seconds as "10s", anything else in milliseconds. */
+export function k6Duration(seconds) {
+  if (!(seconds >= 0)) throw new Error(`duration must be >= 0 seconds, got ${seconds}`);
+  if (Number.isInteger(seconds)) return `${seconds}s`;
+  return `${Math.round(seconds * 1000)}ms`;
+}
+
+// k6 takes arrival rates as integers per `timeUnit`. Rates like 2.5/s become 25 per 10s rather than being rounded
+// (rounding 0.4/s to 0 would silently drop a stage).
+function pickTimeUnit(rates) {
+  for (const unit of [1, 10, 100, 1000]) {
+    if (rates.every((r) => Math.abs(r * unit - Math.round(r * unit)) < 1e-9)) return unit;
+  }
+  return 1000;
+}
+
+/**
+ * Requests one journey makes at most (scenarios/journey-logic.js): up to two availability reads (its section, then
+ * the whole event when the section is empty), the hold attempts, then a confirm or release. Browsers make 2.
+ */
+export function requestsPerJourney(journey) {
+  return Math.max(2, (journey.readAvailability ? 2 : 0) + journey.holdAttempts + 1);
+}
+
+/**
+ * VUs an arrival-rate scenario needs: k6 starts each journey on an idle VU and drops it (`dropped_iterations`)
+ * when none is left, so VUs = rate x journey time. Pre-allocate for fast answers (25 ms a request), allow up to
+ * 500 ms a request before dropping; both capped because each VU costs k6 about a megabyte of memory.
+ */
+export function vuSizing(peakRate, journey, limits) {
+  const steps = requestsPerJourney(journey);
+  const journeyS = (perRequestMs) => (steps * (perRequestMs + journey.thinkMs)) / 1000;
+  const maxCap = limits && limits.maxVUs > 0 ? limits.maxVUs : 2000;
+  const preCap = limits && limits.preAllocatedVUs > 0 ? limits.preAllocatedVUs : Math.min(maxCap, 500);
+  const pre = Math.min(preCap, Math.max(5, Math.ceil(peakRate * journeyS(25))));
+  const max = Math.max(pre, Math.min(maxCap, Math.ceil(peakRate * journeyS(500))));
+  return { preAllocatedVUs: pre, maxVUs: max };
+}
+
+function arrivalScenario(startRate, stages, journey, limits, startS) {
+  const unit = pickTimeUnit([startRate, ...stages.map((s) => s.target)]);
+  const peak = Math.max(startRate, ...stages.map((s) => s.target));
+  const steps = requestsPerJourney(journey);
+  const sizing = vuSizing(peak, journey, limits);
+  return {
+    executor: "ramping-arrival-rate",
+    startTime: k6Duration(startS),
+    // Long enough for a journey that started in the last second to finish at 1 s a request.
+    gracefulStop: k6Duration(Math.max(5, Math.ceil((steps * (1000 + journey.thinkMs)) / 1000))),
+    startRate: Math.round(startRate * unit),
+    timeUnit: `${unit}s`,
+    stages: stages.map((s) => ({ duration: k6Duration(s.durationS), target: Math.round(s.target * unit) })),
+    preAllocatedVUs: sizing.preAllocatedVUs,
+    maxVUs: sizing.maxVUs,
+  };
+}
+
+const THRESHOLD =
+  /^\s*(p\(\s*[\d.]+\s*\)|p[\d.]+|avg|mean|med|min|max|errors|rps|bookings|dropped)\s*(<=|<|>=|>|==)\s*([\d.]+)\s*(%|ms|s)?\s*$/;
+
+// statebench metric -> k6 metric (restricted to the measured window) and aggregation. Latency is all requests'
+// `http_req_duration`; `errors` the script's Rate of unexpected outcomes (5xx, network errors, timeouts).
+const RATE_METRICS = {
+  errors: { metric: "errors", agg: "rate" },
+  rps: { metric: "http_reqs", agg: "rate" },
+  bookings: { metric: "confirms_ok", agg: "rate" },
+  dropped: { metric: "dropped_iterations", agg: "count" },
+};
+
+/**
+ * One statebench threshold (the `--threshold` syntax of harness/bench/thresholds.ts: "p99<250", "p(99.9)<1s",
+ * "mean<50", "errors<1%", "rps>500", "bookings>100", "dropped<=0") as a k6 threshold: the metric key, with a
+ * `{scenario:measured}` sub-metric so warm-up traffic is excluded, and the k6 expression.
+ */
+export function k6Threshold(expr) {
+  const m = THRESHOLD.exec(expr);
+  if (!m) throw new Error(`unsupported threshold "${expr}" (p50..p999, p(N), mean, med, min, max, errors, rps, ...)`);
+  const [, stat, op, raw, unit] = m;
+  let value = Number(raw);
+  const rated = RATE_METRICS[stat];
+  if (rated) {
+    if (unit === "%" && stat === "errors") value /= 100;
+    else if (unit) throw new Error(`threshold "${expr}": only errors take a unit (%)`);
+    return { metric: `${rated.metric}{scenario:${MEASURED}}`, expression: `${rated.agg}${op}${value}` };
+  }
+  if (unit === "%") throw new Error(`threshold "${expr}": latency takes ms or s`);
+  if (unit === "s") value *= 1000;
+  let agg = stat === "mean" ? "avg" : stat;
+  if (/^p\d+$/.test(stat)) {
+    // p50, p99 -> p(50), p(99); p999 -> p(99.9), p9999 -> p(99.99): digits after the second are decimals.
+    const digits = stat.slice(1);
+    agg = `p(${digits.length > 2 ? `${digits.slice(0, 2)}.${digits.slice(2)}` : digits})`;
+  } else if (stat.startsWith("p")) {
+    // p(99.9) or p99.9
+    agg = `p(${stat.replace(/[p()\s]/g, "")})`;
+  }
+  return { metric: `http_req_duration{scenario:${MEASURED}}`, expression: `${agg}${op}${value}` };
+}
+
+/** All thresholds of a scenario, grouped by metric key as k6 expects. */
+export function k6Thresholds(exprs) {
+  const out = {};
+  for (const expr of exprs) {
+    const t = k6Threshold(expr);
+    if (!out[t.metric]) out[t.metric] = [];
+    out[t.metric].push(t.expression);
+  }
+  return out;
+}
+
+/**
+ * k6 `options` for a scenario: a `warmup` ramping-arrival-rate scenario (when the scenario has warm-up) followed by
+ * the `measured` one at `startTime` = warm-up seconds, the scenario's thresholds, and the summary statistics.
+ * `limits` (optional) caps VUs: `{ maxVUs, preAllocatedVUs }`.
+ */
+export function k6Options(scenario, limits) {
+  const a = scenario.arrival;
+  const scenarios = {};
+  if (a.warmupS > 0 && a.warmupRate > 0) {
+    scenarios[WARMUP] = arrivalScenario(
+      a.warmupRate,
+      [{ durationS: a.warmupS, target: a.warmupRate }],
+      scenario.journey,
+      limits,
+      0,
+    );
+  }
+  const warm = scenarios[WARMUP] ? a.warmupS : 0;
+  scenarios[MEASURED] = arrivalScenario(a.startRate, a.stages, scenario.journey, limits, warm);
+  return {
+    scenarios,
+    thresholds: k6Thresholds(scenario.thresholds),
+    summaryTrendStats: SUMMARY_TREND_STATS,
+    // Bodies are needed (hold and booking ids, seat lists); keep k6's defaults otherwise.
+    userAgent: "statebench-k6",
+  };
+}

@@ -1,0 +1,26 @@
+import { randomBytes } from "node:crypto";
+import { parseSeatId } from "../../contract/index.ts";
+
+/**
+ * Hold and booking ids carry the seat they belong to, `<seatId>.<random>` (booking: `<seatId>.b<random>`), so
+ * any node can route a confirm, release or booking lookup to the owning actor without a lookup table. Seat ids
+ * never contain `.` and base64url never does either, so the last `.` splits them.
+ */
+export function newHoldId(seatId: string): string {
+  return `${seatId}.${randomBytes(9).toString("base64url")}`;
+}
+
+export function newBookingId(seatId: string): string {
+  return `${seatId}.b${randomBytes(9).toString("base64url")}`;
+}
+
+const GENERATED = /^[A-Za-z0-9_.~-]{1,200}$/;
+
+/** The seat a generated id belongs to, or undefined when the id cannot be one of ours. */
+export function seatOfId(id: string): string | undefined {
+  if (!GENERATED.test(id)) return undefined;
+  const dot = id.lastIndexOf(".");
+  if (dot <= 0) return undefined;
+  const seat = id.slice(0, dot);
+  return parseSeatId(seat) === undefined ? undefined : seat;
+}

@@ -1,0 +1,234 @@
+import type { ActorContext, AnyBehavior } from "./actor.ts";
+import { ActorStoppedError } from "./errors.ts";
+import type { Journal, JournalRow, Recovery } from "./journal.ts";
+
+/** `sync`: reply after the commit (default). `async`: write-behind, reply before the commit (may lose acks). */
+export type PersistenceMode = "sync" | "async";
+
+/** What a cell needs from its actor system. */
+export interface CellHost {
+  readonly journal: Journal;
+  readonly mode: PersistenceMode;
+  /** Most commands taken into one turn (and so into one append). */
+  readonly maxBatch: number;
+  readonly counters: { messages: number; turns: number };
+  /** Removes the cell from the registry after it stopped. */
+  detach(cell: ActorCell): void;
+  onError(cell: ActorCell, reason: string, err: unknown): void;
+}
+
+interface Envelope {
+  command: unknown;
+  resolve?: (value: unknown) => void;
+  reject?: (err: Error) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: Error };
+
+/**
+ * One activation: state, mailbox and timers of one actor. A turn takes every queued command (up to `maxBatch`),
+ * runs them in order against the state, appends the turn's events as one journal append (like Akka's
+ * `persistAll`) and only then releases the replies, so no reply reveals uncommitted state while a busy actor still
+ * commits many commands per database round trip. In `async` mode replies go out at once and the events are
+ * written behind, one append in flight per actor so that a failed append can drop what follows it.
+ */
+export class ActorCell {
+  status: "recovering" | "ready" | "stopped" = "recovering";
+  seqNr = 0;
+  lastActivity = Date.now();
+  // biome-ignore lint/suspicious/noExplicitAny: the state type belongs to the behaviour
+  state: any;
+  readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly queue: Envelope[] = [];
+  private running = false;
+  private turnEvents: JournalRow[] | null = null;
+  private unflushed: JournalRow[] = [];
+  private writing: Promise<void> | null = null;
+  private sinceSnapshot = 0;
+  private readonly ctx: ActorContext<unknown, unknown, unknown>;
+
+  constructor(
+    readonly behavior: AnyBehavior,
+    readonly id: string,
+    readonly key: string,
+    readonly shard: number,
+    private readonly host: CellHost,
+  ) {
+    this.state = behavior.initialState(id);
+    const cell = this;
+    this.ctx = {
+      id,
+      key,
+      shard,
+      get state() {
+        return cell.state;
+      },
+      persist: (event) => this.persist(event),
+      setTimer: (name, dueAtMs, command) => this.setTimer(name, dueAtMs, command),
+      cancelTimer: (name) => this.cancelTimer(name),
+    };
+  }
+
+  /** True when nothing is queued, running, pending a write or waiting on a timer. */
+  get idle(): boolean {
+    return !this.running && this.queue.length === 0 && this.timers.size === 0 && this.writing === null;
+  }
+
+  /** The write-behind append in flight (async mode), if any. */
+  get pendingWrite(): Promise<void> | null {
+    return this.writing;
+  }
+
+  enqueue(command: unknown, resolve?: (v: unknown) => void, reject?: (e: Error) => void): void {
+    this.queue.push({ command, resolve, reject });
+    if (this.status === "ready" && !this.running) void this.drain();
+  }
+
+  /** Recovers the state from a snapshot and the journal, re-arms timers, then processes what queued meanwhile. */
+  recovered(recovery: Recovery): void {
+    if (this.status !== "recovering") return;
+    const snap = this.behavior.snapshot;
+    if (recovery.snapshot && snap) {
+      this.state = snap.load(recovery.snapshot.state);
+      this.seqNr = recovery.snapshot.seqNr;
+    }
+    for (const { seqNr, event } of recovery.events) {
+      this.state = this.behavior.applyEvent(this.state, event);
+      this.seqNr = seqNr;
+    }
+    this.status = "ready";
+    this.behavior.onRecovered?.(this.ctx);
+    if (this.turnEvents !== null) throw new Error(`${this.key}: onRecovered must not persist`);
+    void this.drain();
+  }
+
+  /** Stops the activation: timers cleared, queued commands rejected with `error`, removed from the registry. */
+  stop(error: Error): void {
+    if (this.status === "stopped") return;
+    this.status = "stopped";
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.unflushed = [];
+    for (const env of this.queue.splice(0)) env.reject?.(error);
+    this.host.detach(this);
+  }
+
+  private persist(event: unknown): void {
+    if (this.turnEvents === null) throw new Error(`${this.key}: persist is only allowed while handling a command`);
+    this.seqNr++;
+    this.turnEvents.push({ persistenceId: this.key, seqNr: this.seqNr, shard: this.shard, event });
+    this.state = this.behavior.applyEvent(this.state, event);
+  }
+
+  private setTimer(name: string, dueAtMs: number, command: unknown): void {
+    this.cancelTimer(name);
+    if (this.status === "stopped") return;
+    const t = setTimeout(
+      () => {
+        this.timers.delete(name);
+        this.enqueue(command);
+      },
+      Math.max(0, dueAtMs - Date.now()),
+    );
+    t.unref();
+    this.timers.set(name, t);
+  }
+
+  private cancelTimer(name: string): void {
+    const t = this.timers.get(name);
+    if (t === undefined) return;
+    clearTimeout(t);
+    this.timers.delete(name);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.queue.length > 0 && this.status === "ready") await this.turn();
+    } finally {
+      this.running = false;
+      this.lastActivity = Date.now();
+    }
+  }
+
+  private async turn(): Promise<void> {
+    const batch = this.queue.splice(0, this.host.maxBatch);
+    const events: JournalRow[] = [];
+    const outcomes: Outcome[] = [];
+    this.turnEvents = events;
+    for (const env of batch) {
+      try {
+        outcomes.push({ ok: true, value: this.behavior.receive(this.ctx, env.command) });
+      } catch (err) {
+        outcomes.push({ ok: false, error: err instanceof Error ? err : new Error(String(err)) });
+      }
+    }
+    this.turnEvents = null;
+    this.host.counters.messages += batch.length;
+    this.host.counters.turns++;
+    if (events.length > 0) {
+      if (this.host.mode === "async") {
+        this.visible(events);
+        this.unflushed.push(...events);
+        if (this.writing === null) this.writing = this.writeBehind();
+      } else {
+        try {
+          await this.host.journal.append(events);
+        } catch (err) {
+          // The state holds events the journal refused: this activation is stale and must not serve again.
+          const stopped = new ActorStoppedError(this.key, `journal append failed: ${(err as Error).message}`);
+          for (const env of batch) env.reject?.(stopped);
+          this.host.onError(this, "journal append failed", err);
+          this.stop(stopped);
+          return;
+        }
+        this.visible(events);
+        this.afterCommit(events.length);
+      }
+    }
+    batch.forEach((env, i) => {
+      const o = outcomes[i];
+      if (o?.ok) env.resolve?.(o.value);
+      else if (o) env.reject?.(o.error);
+    });
+  }
+
+  private async writeBehind(): Promise<void> {
+    try {
+      while (this.unflushed.length > 0 && this.status !== "stopped") {
+        const rows = this.unflushed;
+        this.unflushed = [];
+        await this.host.journal.append(rows);
+        // Only a state with nothing left unwritten matches the committed sequence number.
+        this.afterCommit(rows.length, this.unflushed.length === 0 && !this.running);
+      }
+    } catch (err) {
+      this.host.onError(this, "write-behind append failed", err);
+      this.stop(new ActorStoppedError(this.key, `journal append failed: ${(err as Error).message}`));
+    } finally {
+      this.writing = null;
+    }
+  }
+
+  private visible(events: JournalRow[]): void {
+    const first = events[0];
+    if (this.behavior.onVisible === undefined || first === undefined) return;
+    this.behavior.onVisible(
+      this.key,
+      first.seqNr,
+      events.map((e) => e.event),
+    );
+  }
+
+  private afterCommit(count: number, consistent = true): void {
+    const snap = this.behavior.snapshot;
+    if (snap === undefined) return;
+    this.sinceSnapshot += count;
+    if (this.sinceSnapshot < snap.every || !consistent) return;
+    this.sinceSnapshot = 0;
+    this.host.journal
+      .saveSnapshot(this.key, this.seqNr, snap.save(this.state))
+      .catch((err) => this.host.onError(this, "snapshot failed", err));
+  }
+}

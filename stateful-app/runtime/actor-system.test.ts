@@ -1,0 +1,186 @@
+import assert from "node:assert/strict";
+import { afterEach, describe, it } from "node:test";
+import type { ActorBehavior } from "./actor.ts";
+import { ActorSystem } from "./actor-system.ts";
+import { ActorStoppedError, ShardNotLocalError } from "./errors.ts";
+import type { Journal, JournalRow } from "./journal.ts";
+import { MemoryJournal } from "./memory-journal.ts";
+import { LocalPlacement } from "./placement.ts";
+
+type Cmd = { type: "add"; item: string } | { type: "get" } | { type: "later"; item: string; atMs: number };
+type Evt = { item: string };
+
+/** A list actor: `add` appends an item, `later` appends it from a timer, `get` reads the list. */
+const listActor: ActorBehavior<string[], Cmd, Evt, string[] | number> = {
+  kind: "list",
+  initialState: () => [],
+  applyEvent: (state, e) => {
+    state.push(e.item);
+    return state;
+  },
+  receive(ctx, cmd) {
+    if (cmd.type === "add") {
+      ctx.persist({ item: cmd.item });
+      return ctx.state.length;
+    }
+    if (cmd.type === "later") {
+      ctx.setTimer(`t-${cmd.item}`, cmd.atMs, { type: "add", item: cmd.item });
+      return ctx.state.length;
+    }
+    return [...ctx.state];
+  },
+  snapshot: { every: 3, save: (s) => [...s], load: (d) => d as string[] },
+};
+
+/** A journal whose appends wait until `open()`: shows what callers see before the commit. */
+class GatedJournal extends MemoryJournal {
+  private gate: Promise<void> = new Promise(() => {});
+  private release: () => void = () => {};
+  appends = 0;
+  constructor() {
+    super();
+    this.close_();
+  }
+  close_(): void {
+    this.gate = new Promise((r) => {
+      this.release = r;
+    });
+  }
+  open(): void {
+    this.release();
+  }
+  override async append(rows: JournalRow[]): Promise<void> {
+    this.appends++;
+    await this.gate;
+    return super.append(rows);
+  }
+}
+
+const systems: ActorSystem[] = [];
+function system(journal: Journal, opts: Partial<ConstructorParameters<typeof ActorSystem>[0]> = {}): ActorSystem {
+  const s = new ActorSystem({ journal, placement: new LocalPlacement(8), ...opts }).register(listActor);
+  systems.push(s);
+  return s;
+}
+const tick = () => new Promise((r) => setImmediate(r));
+
+afterEach(async () => {
+  for (const s of systems.splice(0)) await s.close();
+});
+
+describe("actor runtime", () => {
+  it("mailbox: commands run one at a time in arrival order, replies follow the commits", async () => {
+    const journal = new MemoryJournal();
+    const sys = system(journal);
+    const replies = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => sys.ask<number>("list", "a", { type: "add", item: String(i) })),
+    );
+    assert.deepEqual(
+      replies,
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
+    assert.deepEqual(
+      await sys.ask("list", "a", { type: "get" }),
+      Array.from({ length: 50 }, (_, i) => String(i)),
+    );
+    // Everything queued during the activation went out as one turn: one append, one transaction.
+    assert.equal(journal.stats().eventsWritten, 50);
+    assert.equal(journal.stats().transactions, 1);
+  });
+
+  it("sync mode: no reply (not even a read) before the turn's events are committed", async () => {
+    const journal = new GatedJournal();
+    const sys = system(journal);
+    let settled = 0;
+    const add = sys.ask("list", "a", { type: "add", item: "x" }).then(() => settled++);
+    const read = sys.ask("list", "a", { type: "get" }).then(() => settled++);
+    for (let i = 0; i < 5; i++) await tick();
+    assert.equal(journal.appends, 1);
+    assert.equal(settled, 0, "replied before the commit");
+    journal.open();
+    await Promise.all([add, read]);
+    assert.equal(settled, 2);
+  });
+
+  it("async mode: replies before the commit; flush() waits for the write-behind", async () => {
+    const journal = new GatedJournal();
+    const sys = system(journal, { mode: "async" });
+    assert.equal(await sys.ask("list", "a", { type: "add", item: "x" }), 1);
+    assert.equal(journal.stats().eventsWritten, 0, "not written yet");
+    let flushed = false;
+    const flush = sys.flush().then(() => {
+      flushed = true;
+    });
+    await tick();
+    assert.equal(flushed, false);
+    journal.open();
+    await flush;
+    assert.equal(journal.stats().eventsWritten, 1);
+  });
+
+  it("timers deliver their command to the actor", async () => {
+    const sys = system(new MemoryJournal());
+    await sys.ask("list", "t", { type: "later", item: "fired", atMs: Date.now() + 20 });
+    for (let i = 0; i < 200; i++) {
+      const list = await sys.ask<string[]>("list", "t", { type: "get" });
+      if (list.includes("fired")) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.fail("timer never fired");
+  });
+
+  it("passivation after idle, reactivation recovers from snapshot + journal", async () => {
+    const journal = new MemoryJournal();
+    const sys = system(journal, { idleMs: 20 });
+    for (const item of ["a", "b", "c", "d"]) await sys.ask("list", "p", { type: "add", item });
+    assert.ok(sys.isActive("list", "p"));
+    for (let i = 0; i < 200 && sys.isActive("list", "p"); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(sys.isActive("list", "p"), false, "not passivated");
+    assert.equal(sys.stats().passivations, 1);
+    assert.equal(journal.snapshots.get("list|p")?.seqNr, 3, "snapshot after 3 events");
+    assert.deepEqual(await sys.ask("list", "p", { type: "get" }), ["a", "b", "c", "d"]);
+    assert.equal(sys.stats().activations, 2);
+  });
+
+  it("an actor with a pending timer is not passivated", async () => {
+    const sys = system(new MemoryJournal(), { idleMs: 10 });
+    await sys.ask("list", "k", { type: "later", item: "x", atMs: Date.now() + 60_000 });
+    await new Promise((r) => setTimeout(r, 60));
+    assert.ok(sys.isActive("list", "k"));
+  });
+
+  it("journal conflict: the stale activation is deactivated and its caller gets a retriable error", async () => {
+    const journal = new MemoryJournal();
+    const one = system(journal);
+    const two = system(journal);
+    await one.ask("list", "c", { type: "get" });
+    await two.ask("list", "c", { type: "get" });
+    await one.ask("list", "c", { type: "add", item: "from-one" });
+    await assert.rejects(two.ask("list", "c", { type: "add", item: "from-two" }), ActorStoppedError);
+    assert.equal(two.isActive("list", "c"), false);
+    assert.equal(two.stats().staleStops, 1);
+    // The next message activates afresh from the journal: no divergence.
+    assert.deepEqual(await two.ask("list", "c", { type: "get" }), ["from-one"]);
+    assert.deepEqual(
+      journal.events.get("list|c")?.map((e) => JSON.parse(e.json)),
+      [{ item: "from-one" }],
+    );
+  });
+
+  it("deactivateShard stops that shard's actors and fails their queued commands", async () => {
+    const journal = new GatedJournal();
+    journal.open();
+    const sys = system(journal);
+    await sys.ask("list", "s", { type: "add", item: "1" });
+    const shard = new LocalPlacement(8).shardOf("list|s");
+    journal.close_();
+    const inFlight = sys.ask("list", "s", { type: "add", item: "2" });
+    await tick();
+    const queued = sys.ask("list", "s", { type: "add", item: "3" });
+    assert.equal(sys.deactivateShard(shard), 1);
+    await assert.rejects(queued, ShardNotLocalError);
+    journal.open();
+    assert.equal(await inFlight, 2, "the committed turn still gets its reply");
+    assert.equal(sys.isActive("list", "s"), false);
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Group commit: items submitted by many callers are written together in one batch (one transaction), one batch
+ * at a time. While a batch is in flight new items queue up and go out together as soon as it finishes, so the
+ * batch size grows with the load by itself (the classic database group commit); `windowMs` optionally waits a
+ * little before the first batch of a quiet period to gather more. One batch in flight at a time also keeps each
+ * actor's appends in order.
+ */
+
+/** Options for `GroupCommit`. */
+export interface GroupCommitOptions<T> {
+  /** Writes one batch; returns one outcome per item, in order: `undefined` when committed, else its error. */
+  write(items: T[]): Promise<Array<Error | undefined>>;
+  /** How long to gather after the first item of a quiet period (0 = the next turn of the event loop). */
+  windowMs?: number;
+  /** Most items per batch. */
+  maxBatch?: number;
+}
+
+interface Pending<T> {
+  item: T;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+export class GroupCommit<T> {
+  private pending: Array<Pending<T>> = [];
+  private inFlight: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private readonly windowMs: number;
+  private readonly maxBatch: number;
+
+  constructor(private readonly opts: GroupCommitOptions<T>) {
+    this.windowMs = opts.windowMs ?? 0;
+    this.maxBatch = opts.maxBatch ?? 2_000;
+  }
+
+  /** Queues `item`; resolves when its batch committed, rejects with its own error. */
+  submit(item: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Number of items waiting for the next batch. */
+  get queued(): number {
+    return this.pending.length;
+  }
+
+  /** Writes everything queued now, without waiting for the window; resolves when all of it is done. */
+  async flush(): Promise<void> {
+    while (this.pending.length > 0 || this.inFlight !== null) {
+      if (this.inFlight === null) this.start();
+      await this.inFlight;
+    }
+  }
+
+  private schedule(): void {
+    if (this.inFlight !== null || this.timer !== null) return;
+    if (this.windowMs > 0) this.timer = setTimeout(() => this.start(), this.windowMs);
+    else this.timer = setImmediate(() => this.start());
+  }
+
+  private clearTimer(): void {
+    if (this.timer === null) return;
+    clearTimeout(this.timer as NodeJS.Timeout);
+    clearImmediate(this.timer as NodeJS.Immediate);
+    this.timer = null;
+  }
+
+  private start(): void {
+    this.clearTimer();
+    if (this.inFlight !== null || this.pending.length === 0) return;
+    const batch = this.pending.splice(0, this.maxBatch);
+    this.inFlight = this.run(batch).finally(() => {
+      this.inFlight = null;
+      // What queued during the flight goes out at once: waiting again would only add latency.
+      if (this.pending.length > 0) this.start();
+    });
+  }
+
+  private async run(batch: Array<Pending<T>>): Promise<void> {
+    let outcomes: Array<Error | undefined>;
+    try {
+      outcomes = await this.opts.write(batch.map((p) => p.item));
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      outcomes = batch.map(() => error);
+    }
+    batch.forEach((p, i) => {
+      const outcome = outcomes[i];
+      if (outcome === undefined) p.resolve();
+      else p.reject(outcome);
+    });
+  }
+}

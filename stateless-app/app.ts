@@ -1,0 +1,37 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type pg from "pg";
+import { LIMITS } from "../contract/index.ts";
+import { notFound, onError, tooLarge } from "./errors.ts";
+import type { Logger } from "./log.ts";
+import type { Store } from "./redis/index.ts";
+import { bookingRoutes, eventRoutes, healthRoutes, holdRoutes } from "./routes/index.ts";
+import { type BookingWriter, createService } from "./service.ts";
+
+/** What the HTTP app needs; every piece is a pool or a client, never request state. */
+export interface AppDeps {
+  db: pg.Pool;
+  store: Store;
+  writer: BookingWriter;
+  node: string;
+  log: Logger;
+  /** Extra figures for `/metrics` (pool, queue depth). */
+  metrics?: () => Promise<Record<string, unknown>>;
+}
+
+/**
+ * The stateless API replica as a Hono app: testable with `app.request()`, served by `main.ts`.
+ * @example const app = createApp({ db, store, writer, node: "api-1", log });
+ */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const svc = createService(deps);
+  app.onError(onError(deps.log));
+  app.notFound(notFound);
+  app.use(bodyLimit({ maxSize: LIMITS.maxBodyBytes, onError: tooLarge }));
+  healthRoutes(app, deps.node, deps.metrics ?? (async () => ({})));
+  eventRoutes(app, svc);
+  holdRoutes(app, svc);
+  bookingRoutes(app, svc);
+  return app;
+}

@@ -1,0 +1,18 @@
+// API replica entry point: `node --import tsx stateless-app/main.ts` with PORT, HOST, NODE_ID, DATABASE_URL,
+// REDIS_URL, WRITE_MODE=queue|sync, LOG_LEVEL.
+import { createApp } from "./app.ts";
+import { loadConfig } from "./config.ts";
+import { createRuntime } from "./runtime.ts";
+import { serveWithShutdown } from "./serve.ts";
+
+const config = loadConfig();
+const rt = await createRuntime(config, "api");
+const app = createApp({
+  db: rt.db,
+  store: rt.store,
+  writer: rt.writer,
+  node: config.NODE_ID,
+  log: rt.log,
+  metrics: rt.metrics,
+});
+await serveWithShutdown(app, { host: config.HOST, port: config.PORT, log: rt.log, cleanup: rt.close });

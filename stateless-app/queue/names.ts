@@ -1,0 +1,10 @@
+/** The BullMQ queue carrying confirmed bookings from API replicas to the worker(s). */
+export const QUEUE_NAME = "stateless-bookings";
+
+/** At-least-once until PostgreSQL takes the row: retry for about 10 minutes of database trouble. */
+export const JOB_OPTIONS = {
+  attempts: 1_200,
+  backoff: { type: "fixed", delay: 500 },
+  removeOnComplete: true,
+  removeOnFail: { count: 10_000 },
+} as const;

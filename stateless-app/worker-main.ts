@@ -1,0 +1,43 @@
+// BullMQ worker entry point: `node --import tsx stateless-app/worker-main.ts` with NODE_ID, DATABASE_URL,
+// REDIS_URL, LOG_LEVEL and PORT, where it serves only GET /health (200 once the Worker runs) and GET /metrics.
+import { Hono } from "hono";
+import type { Health } from "../contract/index.ts";
+import { loadConfig } from "./config.ts";
+import { notFound } from "./errors.ts";
+import { startWorker } from "./queue/index.ts";
+import { createRuntime } from "./runtime.ts";
+import { serveWithShutdown } from "./serve.ts";
+
+const config = loadConfig();
+const rt = await createRuntime(config, "worker");
+const w = startWorker({
+  redisUrl: config.REDIS_URL,
+  db: rt.db,
+  store: rt.store,
+  queue: rt.queue,
+  log: rt.log,
+  concurrency: config.WORKER_CONCURRENCY,
+  batchMax: config.WORKER_BATCH_MAX,
+  lockMs: config.WORKER_LOCK_MS,
+});
+await w.worker.waitUntilReady();
+
+const app = new Hono();
+app.notFound(notFound);
+app.get("/health", (c) =>
+  w.worker.isRunning()
+    ? c.json({ status: "ok", app: "stateless", node: config.NODE_ID } satisfies Health)
+    : c.json({ error: { code: "unavailable", message: "worker not running" } }, 503),
+);
+app.get("/metrics", async (c) => c.json({ ...(await rt.metrics()), conflicts: w.conflicts() }));
+await serveWithShutdown(app, {
+  host: config.HOST,
+  port: config.PORT,
+  log: rt.log,
+  // worker.close() waits for the jobs in hand, whose promises settle when their batch is committed.
+  cleanup: async () => {
+    await w.close();
+    await rt.close();
+  },
+  graceMs: 30_000,
+});
