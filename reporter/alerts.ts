@@ -30,7 +30,11 @@ function resultAlerts(runId: string, r: AppRunSummary, multiRun: boolean): Alert
         `${a.acknowledged} acknowledged${a.notes[0] ? ` — ${a.notes[0]}` : ""}`,
     });
   } else if (a.valid === "unknown") {
-    out.push({ level: "fail", scope, message: `audit could not decide (checker failed)${a.notes[0] ? `: ${a.notes[0]}` : ""}` });
+    out.push({
+      level: "fail",
+      scope,
+      message: `audit could not decide (checker failed)${a.notes[0] ? `: ${a.notes[0]}` : ""}`,
+    });
   }
   for (const t of r.thresholds.filter((x) => !x.ok)) {
     out.push({ level: "fail", scope, message: `threshold broken: ${t.expr} (actual ${formatNumber(t.actual)})` });
@@ -42,6 +46,13 @@ function resultAlerts(runId: string, r: AppRunSummary, multiRun: boolean): Alert
       message:
         `driver could not keep its schedule (max lag ${formatNumber(r.driverHealth.maxLagMs)} ms, ` +
         `${r.journeys.dropped} journeys dropped): the offered load was lower than intended`,
+    });
+  }
+  for (const f of r.faults.filter((x) => x.action.endsWith("-failed"))) {
+    out.push({
+      level: "fail",
+      scope,
+      message: `fault not injected at ${formatNumber(f.atS)} s (${f.detail}): the scenario did not test what it declares`,
     });
   }
   for (const [proc, pct] of Object.entries(r.cpu.maxPercentByProcess)) {

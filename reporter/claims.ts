@@ -52,7 +52,10 @@ function appPairs(run: ClaimRun): Array<{ scenario: string; sl: AppRunSummary; s
 }
 
 /** All-or-nothing over the looked-at cases: none → not measured; any contradiction → contradicted. */
-function conclude(cases: Array<{ ok: boolean; line: string }>, none: string): { verdict: ClaimVerdict; evidence: string[] } {
+function conclude(
+  cases: Array<{ ok: boolean; line: string }>,
+  none: string,
+): { verdict: ClaimVerdict; evidence: string[] } {
   if (cases.length === 0) return { verdict: "not-measured", evidence: [none] };
   return { verdict: cases.every((c) => c.ok) ? "supported" : "contradicted", evidence: cases.map((c) => c.line) };
 }
@@ -205,7 +208,7 @@ const writeQueue: Rule = (ctx) => {
   return conclude(
     cases,
     `needs the stateless app with writeMode=queue and writeMode=sync in the same scenario (this report has: ` +
-      `${modes || "no stateless result"}); compare two runs with \`statebench report --compare\``,
+      `${modes || "no stateless result"}); compare two runs with statebench report --compare`,
   );
 };
 

@@ -74,7 +74,8 @@ function parseArgs(argv: string[]): Args {
     if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]} with --compare`);
   } else {
     if (positional.length === 0) throw new UsageError("missing <run-dir> argument (a folder under results/)");
-    if (positional.length > 1) throw new UsageError(`one <run-dir> expected, got ${positional.length}: ${positional.join(" ")}`);
+    if (positional.length > 1)
+      throw new UsageError(`one <run-dir> expected, got ${positional.length}: ${positional.join(" ")}`);
     if (args.out) throw new UsageError("--out applies to --compare only; a run's report is written into <run-dir>");
     args.runDir = positional[0] as string;
   }

@@ -48,7 +48,8 @@ export function buildViewMarkdown(view: ReportView): string {
   out.push("### Claims of the seed articles", "", "| claim | verdict |", "|---|---|");
   for (const c of claims) out.push(`| ${cellText(c.claim.headline)} | ${c.verdict.replace("-", " ")} |`);
   out.push("");
-  for (const run of view.runs) out.push(`Command (${run.environment.runId}): \`${shellQuote(run.environment.command)}\``);
+  for (const run of view.runs)
+    out.push(`Command (${run.environment.runId}): \`${shellQuote(run.environment.command)}\``);
   return `${out.join("\n")}\n`;
 }
 

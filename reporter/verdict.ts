@@ -88,6 +88,16 @@ export const METRICS: MetricDef[] = [
     group: "throughput",
     value: (r) => r.throughput.requestsPerS,
   },
+  {
+    key: "sellOutS",
+    label: "Sell-out time",
+    unit: "s",
+    direction: "lower",
+    group: "throughput",
+    value: (r) => r.sellOutS,
+    text: (r) => (r.sellOutS === null ? "did not sell out" : formatNumber(r.sellOutS)),
+    nullIsWorst: true,
+  },
   { key: "p50", label: "Latency p50", unit: "ms", direction: "lower", group: "latency", value: (r) => r.latency.p50 },
   { key: "p99", label: "Latency p99", unit: "ms", direction: "lower", group: "latency", value: (r) => r.latency.p99 },
   {
@@ -106,16 +116,6 @@ export const METRICS: MetricDef[] = [
     group: "errors",
     value: (r) => r.errors.rate,
     text: (r) => formatPercent(r.errors.rate),
-  },
-  {
-    key: "sellOutS",
-    label: "Sell-out time",
-    unit: "s",
-    direction: "lower",
-    group: "throughput",
-    value: (r) => r.sellOutS,
-    text: (r) => (r.sellOutS === null ? "did not sell out" : formatNumber(r.sellOutS)),
-    nullIsWorst: true,
   },
   {
     key: "statementsPerBooking",
@@ -176,8 +176,7 @@ export const METRICS: MetricDef[] = [
     direction: "higher",
     group: "trust",
     value: (r) => (r.driverHealth.keptSchedule ? 1 : 0),
-    text: (r) =>
-      r.driverHealth.keptSchedule ? "yes" : `NO (lag ≤ ${formatNumber(r.driverHealth.maxLagMs)} ms)`,
+    text: (r) => (r.driverHealth.keptSchedule ? "yes" : `NO (lag ≤ ${formatNumber(r.driverHealth.maxLagMs)} ms)`),
     noRatio: true,
   },
   {

@@ -4,8 +4,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
+import * as hdr from "hdr-histogram-js";
 import { parseK6Ndjson } from "../harness/k6/parse.ts";
 import { parseK6Summary } from "../harness/k6/summary.ts";
+import { k6Acks, k6ResultToDriverResult } from "../harness/k6/to-driver-result.ts";
 
 const dir = new URL("./fixtures/k6/", import.meta.url);
 const points = new URL("points.ndjson.gz", dir).pathname;
@@ -22,35 +24,43 @@ const stat = (metric: string, s: string) => {
 const atRank = (h: { totalCount: number; getValueAtPercentile(p: number): number }, rank: number) =>
   h.getValueAtPercentile(((rank - 0.5) / h.totalCount) * 100);
 
+async function fixtureResult() {
+  const run = await parseK6Ndjson(points, { scenario: "flash" });
+  return { run, res: k6ResultToDriverResult(run, { phase: "measure", seed: 1, scheduleS: 4, endedBy: "schedule" }) };
+}
+
 describe("k6 NDJSON parser on a recorded k6 v0.48 run", () => {
   it("counts what k6 counted: requests, iterations, custom counters, statuses", async () => {
-    const run = await parseK6Ndjson(points, { scenario: "flash" });
+    const { run, res } = await fixtureResult();
     assert.equal(run.lines, 8708);
     assert.equal(run.badLines, 0);
-    assert.equal(run.all.totalCount, stat("http_reqs", "count"));
+    assert.equal(res.requests.total, stat("http_reqs", "count"));
     assert.equal(run.counters.http_reqs, stat("http_reqs", "count"));
     assert.equal(run.counters.iterations, stat("iterations", "count"));
     assert.equal(run.counters.holds_ok, stat("holds_ok", "count"));
     assert.equal(run.counters.holds_conflict, stat("holds_conflict", "count"));
     assert.equal(run.counters.data_sent, stat("data_sent", "count"));
-    assert.deepEqual(run.byStatus, { "200": 310, "201": 207, "409": 103 });
-    assert.equal(run.endpoints["GET /events/:id"]?.count, 310);
-    assert.deepEqual(run.endpoints["POST /events/:id/holds"]?.byStatus, { "201": 207, "409": 103 });
-    // 409 is an expected answer in a flash sale: no errors in this run (k6's http_req_failed agrees: 0 passes).
-    assert.equal(run.endpoints["POST /events/:id/holds"]?.errors, 0);
+    assert.deepEqual(res.requests.byStatus, { "200": 310, "201": 207, "409": 103 });
+    assert.deepEqual(run.byName, { "GET /events/:id": { "200": 310 }, "POST /events/:id/holds": { "201": 207, "409": 103 } });
+    // 409 is an expected answer in a flash sale: no errors (k6's http_req_failed agrees: 0 passes).
+    assert.equal(res.errors.count, 0);
     assert.equal(stat("http_req_failed", "passes"), 0);
     assert.equal(
-      run.seconds.reduce((n, s) => n + s.requests, 0),
-      run.all.totalCount,
+      res.seconds.reduce((n, s) => n + s.requests, 0),
+      res.requests.total,
     );
-    assert.ok(run.seconds.length >= 4 && run.seconds.length <= 5, `4 s of load, got ${run.seconds.length} seconds`);
+    assert.ok(res.seconds.length >= 4 && res.seconds.length <= 5, `4 s of load, got ${res.seconds.length} seconds`);
+    assert.deepEqual(res.series.requestsPerS, res.seconds.map((s) => s.requests));
     assert.equal(run.metrics.http_req_duration?.type, "trend");
+    assert.equal(res.health.peakInFlight, 0, "k6 reported 00/20 VUs active at each second");
   });
 
   it("percentiles agree with k6's own within HDR precision (k6 interpolates between neighbouring samples)", async () => {
-    const run = await parseK6Ndjson(points, { scenario: "flash" });
-    const h = run.all;
+    const { res } = await fixtureResult();
+    assert.equal(res.histograms.unit, "us");
+    const h = hdr.decodeFromCompressedBase64(res.histograms.all);
     const n = h.totalCount;
+    assert.equal(n, 620);
     const tol = (v: number) => v * 1e-3 + 1; // 3 significant digits, 1 µs unit
     for (const [name, q] of [
       ["med", 0.5],
@@ -64,12 +74,13 @@ describe("k6 NDJSON parser on a recorded k6 v0.48 run", () => {
       const hi = atRank(h, Math.ceil(i) + 1);
       assert.ok(k6 >= lo - tol(lo) && k6 <= hi + tol(hi), `${name}: k6 ${k6} µs outside HDR [${lo}, ${hi}]`);
     }
-    const max = stat("http_req_duration", "max") * 1000;
+    const max = stat("http_req_duration", "max");
     const min = stat("http_req_duration", "min") * 1000;
-    assert.ok(Math.abs(h.maxValue - max) <= tol(max), `max ${h.maxValue} vs ${max}`);
+    assert.ok(Math.abs(res.latency.max - max) <= tol(max * 1000) / 1000, `max ${res.latency.max} vs ${max}`);
     assert.ok(Math.abs(h.minNonZeroValue - min) <= tol(min), `min ${h.minNonZeroValue} vs ${min}`);
-    const avg = stat("http_req_duration", "avg") * 1000;
-    assert.ok(Math.abs(h.mean - avg) <= tol(avg), `mean ${h.mean} vs ${avg}`);
+    const avg = stat("http_req_duration", "avg");
+    assert.ok(Math.abs(res.latency.mean - avg) <= tol(avg * 1000) / 1000, `mean ${res.latency.mean} vs ${avg}`);
+    assert.deepEqual(res.latency, res.serviceTime);
   });
 
   it("reads k6's threshold verdicts from both summary formats the same way", () => {
@@ -86,10 +97,10 @@ describe("k6 NDJSON parser on a recorded k6 v0.48 run", () => {
       yield Buffer.from('{"metric":"http_reqs","type":"Point","data":{"time":"2026-11-23T11:29:0');
     }
     const run = await parseK6Ndjson(chunks(), { scenario: "flash" });
-    assert.equal(run.all.totalCount, 620);
+    assert.equal(run.requests.time.length, 620);
     assert.equal(run.badLines, 1);
     const none = await parseK6Ndjson(points); // default: the "measured" scenario, absent from this recording
-    assert.equal(none.all.totalCount, 0);
+    assert.equal(none.requests.time.length, 0);
   });
 
   it("reads acknowledgements from ack samples with metadata (k6 >= 0.45 writes `metadata` on points)", async () => {
@@ -112,7 +123,7 @@ describe("k6 NDJSON parser on a recorded k6 v0.48 run", () => {
     lines[lines.length - 1] = lines[lines.length - 1]?.replace('"measured"', '"warmup"') ?? "";
     const run = await parseK6Ndjson(lines.map((l) => `${l}\n`));
     assert.equal(run.windowStartMs, t0 + 1000);
-    assert.deepEqual(run.acks, [
+    assert.deepEqual(k6Acks(run), [
       { op: "hold", type: "ok", seatId: "A-1", userId: "u1", holdId: "h1", status: 201, t: 500 },
       { op: "confirm", type: "ok", seatId: "A-1", userId: "u1", holdId: "h1", bookingId: "b1", status: 200, t: 700 },
       { op: "confirm", type: "info", seatId: "A-2", userId: "u2", holdId: "h2", status: 503, t: 800 },

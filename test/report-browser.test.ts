@@ -36,13 +36,14 @@ function expectsFailure(s: RunSummary): boolean {
 function requiredCharts(s: RunSummary, dir: string, scenario: string): string[] {
   const apps = s.results.filter((r) => r.scenario === scenario);
   const withSeries = apps.filter((r) => existsSync(join(dir, scenario, r.app, "timeseries.json")));
-  const ids = withSeries.length
-    ? ["latency", "throughput", "pg-statements", "pg-commits", "pg-rows", "redis"]
-    : [];
+  const ids = withSeries.length ? ["latency", "throughput", "pg-statements", "pg-commits", "pg-rows", "redis"] : [];
   for (const r of withSeries) ids.push(`cpu-${r.app === "stateless" ? "left" : "right"}`);
   if (apps.some((r) => r.spectrum.length > 0)) ids.push("spectrum");
   return ids;
 }
+
+/** The decoded-image fields read in the page (the project compiles without the DOM lib). */
+type Img = { complete: boolean; naturalWidth: number; naturalHeight: number };
 
 let browser: Browser;
 
@@ -94,9 +95,9 @@ for (const [name, fixture] of Object.entries(FIXTURES)) {
         imgs.map((i) => ({
           chart: i.closest("figure")?.getAttribute("data-chart") ?? "",
           section: i.closest("section")?.id ?? "",
-          complete: (i as HTMLImageElement).complete,
-          w: (i as HTMLImageElement).naturalWidth,
-          h: (i as HTMLImageElement).naturalHeight,
+          complete: (i as unknown as Img).complete,
+          w: (i as unknown as Img).naturalWidth,
+          h: (i as unknown as Img).naturalHeight,
         })),
       );
       for (const scenario of scenarios) {
@@ -119,8 +120,11 @@ for (const [name, fixture] of Object.entries(FIXTURES)) {
       if (expectsFailure(summary)) {
         assert.ok(await banner.isVisible(), "failure banner visible");
         const box = await banner.boundingBox();
-        assert.ok(box && box.y + Math.min(box.height, 80) <= VIEWPORT.height, `failure banner in first screenful: ${JSON.stringify(box)}`);
-        const text = await banner.innerText();
+        assert.ok(
+          box && box.y + Math.min(box.height, 80) <= VIEWPORT.height,
+          `failure banner in first screenful: ${JSON.stringify(box)}`,
+        );
+        const text = (await banner.textContent()) ?? "";
         for (const r of summary.results.filter((x) => x.audit.valid === false)) {
           assert.match(text, new RegExp(`${r.scenario} · ${r.app}: audit FAILED: ${r.audit.lost} lost`));
         }

@@ -2,8 +2,10 @@
  * The contract test suite: one shared suite that both apps (and the reference app) run, as Hono's router tests.
  *
  * Where issue 2 leaves the API open, the suite settles it as follows (this list is the documented contract):
- * - Order of checks: body over 64 KiB (413) > bad path id (400, `field: "eventId"`) > bad body (400) > unknown
- *   event (404 `eventId`) > unknown seat/hold/booking (404 naming `seatId`/`holdId`/`bookingId`) > state (409/410).
+ * - Order of checks: body over 64 KiB (413) > bad path id (400 naming `eventId`, then `holdId`/`bookingId`) >
+ *   bad body (400) > unknown event (404 `eventId`) > unknown seat/hold/booking (404 naming `seatId`/`holdId`/
+ *   `bookingId`) > state (409/410). Path ids are checked against their pattern: eventId `[A-Za-z0-9_-]{1,64}`,
+ *   generated ids (holdId, bookingId) `[A-Za-z0-9_.~-]{1,200}`.
  * - 400 `invalid_request` always names the field: the dotted path of the first fault (`sections.0.seats`), the
  *   unknown key itself for unknown fields (`sections.0.price`), the query parameter for `/seats` (`limit`, `foo`),
  *   and `body` for malformed JSON, an empty required body, or JSON that is not an object.
@@ -18,8 +20,8 @@
  *   another user replaying it gets 409. Concurrent duplicates all get the same 201.
  * - A new requestId from the user who already holds the seat is 409 `seat_unavailable`.
  * - Confirm: the body is optional (`{}` or `{ requestId }`, strict). Confirming again returns the same booking.
- *   A released hold or one past its `expiresAt` is 410 `hold_expired`; a holdId never issued for this event
- *   (including another event's hold, any length or characters) is 404 naming `holdId`.
+ *   A released hold or one past its `expiresAt` is 410 `hold_expired`; a well-formed holdId never issued
+ *   for this event (including another event's hold) is 404 naming `holdId`.
  * - Release (DELETE) is idempotent: 204 also for an already released or expired hold, and it never touches a
  *   later hold on the seat. Releasing a confirmed hold is 409 `seat_unavailable`; the seat stays sold.
  * - Expiry: from `expiresAt` on, confirm is refused; the seat must show as available (summary, listing, new

@@ -20,6 +20,7 @@ import {
   SeatsQuery,
 } from "../schemas.ts";
 import { checkId, parseOrThrow } from "../validate.ts";
+import { GENERATED_ID } from "./expect.ts";
 
 /**
  * Bugs the reference app can be told to have, to prove the contract suite catches them:
@@ -105,6 +106,11 @@ export function createReferenceApp(bugs: ReadonlySet<Bug> = new Set()): Hono {
     if (!bugs.has("no-expiry")) expire(ev, Date.now());
     return ev;
   }
+  const generatedIdOf = (c: Context, name: "holdId" | "bookingId") => {
+    const id = c.req.param(name) ?? "";
+    if (!GENERATED_ID.test(id)) throw new ApiError("invalid_request", `${name}: not a generated id`, name);
+    return id;
+  };
   function holdOf(ev: EventState, holdId: string): HoldRecord {
     const rec = ev.holds.get(holdId);
     if (!rec) throw new ApiError("not_found", `no hold ${holdId}`, "holdId");
@@ -209,9 +215,10 @@ export function createReferenceApp(bugs: ReadonlySet<Bug> = new Set()): Hono {
 
   app.post("/events/:eventId/holds/:holdId/confirm", async (c) => {
     const eventId = eventIdOf(c);
+    const holdId = generatedIdOf(c, "holdId");
     parseOrThrow(ConfirmRequest, await readJson(c, true));
     const ev = eventOf(eventId);
-    const rec = holdOf(ev, c.req.param("holdId"));
+    const rec = holdOf(ev, holdId);
     if (rec.booking) return c.json(rec.booking, 200);
     if (rec.state !== "held") throw new ApiError("hold_expired", `hold ${rec.hold.holdId} is ${rec.state}`);
     const { seatId, userId } = rec.hold;
@@ -225,8 +232,10 @@ export function createReferenceApp(bugs: ReadonlySet<Bug> = new Set()): Hono {
   });
 
   app.delete("/events/:eventId/holds/:holdId", (c) => {
-    const ev = eventOf(eventIdOf(c));
-    const rec = holdOf(ev, c.req.param("holdId"));
+    const eventId = eventIdOf(c);
+    const holdId = generatedIdOf(c, "holdId");
+    const ev = eventOf(eventId);
+    const rec = holdOf(ev, holdId);
     const seat = rec.hold.seatId;
     if (rec.state === "confirmed") throw new ApiError("seat_unavailable", `seat ${seat} is sold`);
     if (rec.state === "held") free(ev, seat, rec, "released");
@@ -239,9 +248,10 @@ export function createReferenceApp(bugs: ReadonlySet<Bug> = new Set()): Hono {
   });
 
   app.get("/events/:eventId/bookings/:bookingId", (c) => {
-    const ev = eventOf(eventIdOf(c));
-    const booking = ev.bookings.get(c.req.param("bookingId"));
-    if (!booking) throw new ApiError("not_found", `no booking ${c.req.param("bookingId")}`, "bookingId");
+    const eventId = eventIdOf(c);
+    const bookingId = generatedIdOf(c, "bookingId");
+    const booking = eventOf(eventId).bookings.get(bookingId);
+    if (!booking) throw new ApiError("not_found", `no booking ${bookingId}`, "bookingId");
     return c.json(booking, 200);
   });
 

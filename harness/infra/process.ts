@@ -82,6 +82,7 @@ function commandLine(opts: SpawnOptions): { file: string; args: string[] } {
 /**
  * Starts a child that dies with the harness. It gets its own session (`detached`), so a Ctrl-C in the terminal
  * reaches only the harness, which then stops children in order (app nodes before the database).
+ * Call it from the main thread: the kernel's parent-death signal fires when the spawning *thread* exits.
  */
 export function spawnChild(opts: SpawnOptions): ChildHandle {
   installHooks();

@@ -1,49 +1,38 @@
-import * as hdr from "hdr-histogram-js";
 import { MEASURED } from "../../scenarios/k6/options.js";
 import type { AckRecord } from "../results/types.ts";
 import { type K6MetricInfo, type K6Source, readK6Points } from "./points.ts";
 
-/** HDR histograms of latency in microseconds (k6 reports fractional ms), 3 significant digits, up to 1 hour. */
-export function newLatencyHistogram(): hdr.Histogram {
-  return hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 3_600_000_000,
-    numberOfSignificantValueDigits: 3,
-  });
-}
-
-export interface K6EndpointStats {
-  histogram: hdr.Histogram;
-  count: number;
-  /** Unexpected outcomes: status >= 500 or a network error / timeout (k6 status 0). */
-  errors: number;
-  byStatus: Record<string, number>;
-}
-
-export interface K6Second {
-  /** Seconds since the window start. */
-  t: number;
-  histogram: hdr.Histogram;
-  requests: number;
-  errors: number;
-  bookings: number;
-}
-
-/** What a k6 NDJSON stream says about one k6 scenario (by default the measured window). */
+/**
+ * What a k6 `--out json` stream says about one k6 scenario (by default the measured window), kept compact and in
+ * stream order: per-request columns, journey starts, drops and outcomes, the VU gauge, counter sums and the
+ * acknowledgement log. Times are epoch ms; `k6ResultToDriverResult` turns this into the driver's result.
+ */
 export interface K6Run {
   scenario: string | null;
   /** Epoch ms of the window start: the `window_start` gauge the script emits, else the first request sent. */
   windowStartMs: number;
-  /** Seconds from the window start to the last sample. */
-  durationS: number;
-  endpoints: Record<string, K6EndpointStats>;
-  all: hdr.Histogram;
-  seconds: K6Second[];
-  byStatus: Record<string, number>;
-  /** Unexpected outcomes by kind: "http_503", "k6_1050" (k6's error_code, e.g. 1050 = request timeout). */
-  errorsByCode: Record<string, number>;
+  /** Epoch ms of the last sample. */
+  lastMs: number;
+  requests: {
+    /** Completion time (k6 stamps a request's samples when its response ends). */
+    time: number[];
+    /** http_req_duration in µs (sending + waiting + receiving). */
+    us: number[];
+    endpoint: string[];
+    status: number[];
+    /** k6's error_code tag for requests without a response (1050 = timeout), else 0. */
+    errorCode: number[];
+  };
+  /** Per `name` tag and status: request counts (any name, including ones the driver does not know). */
+  byName: Record<string, Record<string, number>>;
+  journeyStarts: number[];
+  drops: number[];
+  outcomes: Array<{ time: number; outcome: string }>;
+  /** The `vus` gauge (k6 emits it once a second, without a scenario tag). */
+  vus: Array<{ time: number; value: number }>;
   /** Sums of every counter in the scenario: k6's (iterations, dropped_iterations, http_reqs) and the script's. */
   counters: Record<string, number>;
+  /** Acks with `t` in epoch ms; rebased by the converter. */
   acks: AckRecord[];
   metrics: Record<string, K6MetricInfo>;
   lines: number;
@@ -55,139 +44,93 @@ export interface ParseOptions {
   scenario?: string | null;
 }
 
-function isError(status: string): boolean {
-  const n = Number(status);
-  return !Number.isFinite(n) || n === 0 || n >= 500;
-}
-
-function errorCode(tags: Record<string, string>): string {
-  const status = tags.status ?? "0";
-  if (status !== "0") return `http_${status}`;
-  return tags.error_code ? `k6_${tags.error_code}` : "network";
-}
-
-function ackFromPoint(tags: Record<string, string>, meta: Record<string, string> | null, tAbs: number) {
+function ackFromPoint(tags: Record<string, string>, meta: Record<string, string> | null, time: number) {
   const op = tags.op;
   const type = tags.type;
   if ((op !== "hold" && op !== "confirm" && op !== "release") || (type !== "ok" && type !== "fail" && type !== "info"))
     return null;
   const m = meta ?? {};
-  const rec: AckRecord = {
-    op,
-    type,
-    seatId: m.seat ?? "",
-    userId: m.user ?? "",
-    status: Number(tags.status ?? m.status ?? 0),
-    t: tAbs,
-  };
+  const rec: AckRecord = { op, type, seatId: m.seat ?? "", userId: m.user ?? "", status: Number(tags.status ?? 0), t: time };
   if (m.hold) rec.holdId = m.hold;
   if (m.booking) rec.bookingId = m.booking;
   return rec;
 }
 
 /**
- * Reads a k6 `--out json` stream (plain or gzip, streamed line by line) into per-endpoint and per-second HDR
- * histograms, status counts, counter sums and the acknowledgement log, for one k6 scenario (default: measured).
- * Request latency is k6's `http_req_duration` (sending + waiting + receiving); a request's second is the one it
- * was sent in (sample time minus duration; k6 stamps samples when the response ends).
+ * Reads a k6 `--out json` stream (a path, or chunks; plain or gzip; streamed line by line) for one k6 scenario
+ * (default: measured). Lines that are not JSON (a truncated last line after a kill) are counted, not thrown.
  */
-export async function parseK6Ndjson(
-  source: string | K6Source,
-  opts: ParseOptions = {},
-): Promise<K6Run> {
+export async function parseK6Ndjson(source: string | K6Source, opts: ParseOptions = {}): Promise<K6Run> {
   const scenario = opts.scenario === undefined ? MEASURED : opts.scenario;
-  const metrics: Record<string, K6MetricInfo> = {};
+  const run: K6Run = {
+    scenario,
+    windowStartMs: 0,
+    lastMs: 0,
+    requests: { time: [], us: [], endpoint: [], status: [], errorCode: [] },
+    byName: {},
+    journeyStarts: [],
+    drops: [],
+    outcomes: [],
+    vus: [],
+    counters: {},
+    acks: [],
+    metrics: {},
+    lines: 0,
+    badLines: 0,
+  };
   const stats = { lines: 0, badLines: 0 };
-  const endpoints: Record<string, K6EndpointStats> = {};
-  const all = newLatencyHistogram();
-  const byStatus: Record<string, number> = {};
-  const errorsByCode: Record<string, number> = {};
-  const counters: Record<string, number> = {};
-  // Per-second series need the window start, which may arrive after the first samples: keep compact arrays.
-  const reqStart: number[] = [];
-  const reqUs: number[] = [];
-  const reqErr: boolean[] = [];
-  const bookingTimes: number[] = [];
-  const acks: AckRecord[] = [];
   let windowStart = Number.POSITIVE_INFINITY;
   let firstSent = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
-
   const onMetric = (name: string, info: K6MetricInfo) => {
-    metrics[name] = info;
+    run.metrics[name] = info;
   };
+  const r = run.requests;
   for await (const p of readK6Points(source, onMetric, stats)) {
-    if (scenario !== null && p.tags.scenario !== scenario) continue;
-    if (p.time > last) last = p.time;
-    if (p.metric === "window_start") {
-      if (p.value < windowStart) windowStart = p.value;
+    if (p.metric === "vus" && p.tags.scenario === undefined) {
+      run.vus.push({ time: p.time, value: p.value });
       continue;
     }
-    if (metrics[p.metric]?.type === "counter") counters[p.metric] = (counters[p.metric] ?? 0) + p.value;
-    if (p.metric === "http_req_duration") {
-      const name = p.tags.name ?? p.tags.url ?? "unknown";
-      const status = p.tags.status ?? "0";
-      const us = Math.max(1, Math.round(p.value * 1000));
-      const err = isError(status);
-      let ep = endpoints[name];
-      if (!ep) {
-        ep = { histogram: newLatencyHistogram(), count: 0, errors: 0, byStatus: {} };
-        endpoints[name] = ep;
+    if (scenario !== null && p.tags.scenario !== scenario) continue;
+    if (p.time > last) last = p.time;
+    if (run.metrics[p.metric]?.type === "counter") run.counters[p.metric] = (run.counters[p.metric] ?? 0) + p.value;
+    switch (p.metric) {
+      case "window_start":
+        if (p.value < windowStart) windowStart = p.value;
+        break;
+      case "http_req_duration": {
+        const name = p.tags.name ?? p.tags.url ?? "unknown";
+        const status = Number(p.tags.status ?? 0) || 0;
+        r.time.push(p.time);
+        r.us.push(Math.max(1, Math.round(p.value * 1000)));
+        r.endpoint.push(name);
+        r.status.push(status);
+        r.errorCode.push(Number(p.tags.error_code ?? 0) || 0);
+        const byStatus = run.byName[name] ?? {};
+        byStatus[String(status)] = (byStatus[String(status)] ?? 0) + 1;
+        run.byName[name] = byStatus;
+        if (p.time - p.value < firstSent) firstSent = p.time - p.value;
+        break;
       }
-      ep.histogram.recordValue(us);
-      ep.count += 1;
-      ep.byStatus[status] = (ep.byStatus[status] ?? 0) + 1;
-      all.recordValue(us);
-      byStatus[status] = (byStatus[status] ?? 0) + 1;
-      if (err) {
-        ep.errors += 1;
-        const code = errorCode(p.tags);
-        errorsByCode[code] = (errorsByCode[code] ?? 0) + 1;
+      case "journeys_started":
+        run.journeyStarts.push(p.time);
+        break;
+      case "dropped_iterations":
+        for (let i = 0; i < p.value; i++) run.drops.push(p.time);
+        break;
+      case "journeys":
+        run.outcomes.push({ time: p.time, outcome: p.tags.outcome ?? "unknown" });
+        break;
+      case "ack": {
+        const rec = ackFromPoint(p.tags, p.metadata, p.time);
+        if (rec) run.acks.push(rec);
+        break;
       }
-      const sent = p.time - p.value;
-      if (sent < firstSent) firstSent = sent;
-      reqStart.push(sent);
-      reqUs.push(us);
-      reqErr.push(err);
-    } else if (p.metric === "confirms_ok") {
-      bookingTimes.push(p.time);
-    } else if (p.metric === "ack") {
-      const rec = ackFromPoint(p.tags, p.metadata, p.time);
-      if (rec) acks.push(rec);
     }
   }
-
-  if (!Number.isFinite(windowStart)) windowStart = Number.isFinite(firstSent) ? firstSent : 0;
-  const seconds: K6Second[] = [];
-  const secondAt = (tAbs: number): K6Second => {
-    const t = Math.max(0, Math.floor((tAbs - windowStart) / 1000));
-    for (let i = seconds.length; i <= t; i++)
-      seconds.push({ t: i, histogram: newLatencyHistogram(), requests: 0, errors: 0, bookings: 0 });
-    return seconds[t] as K6Second;
-  };
-  for (let i = 0; i < reqStart.length; i++) {
-    const s = secondAt(reqStart[i] as number);
-    s.histogram.recordValue(reqUs[i] as number);
-    s.requests += 1;
-    if (reqErr[i]) s.errors += 1;
-  }
-  for (const t of bookingTimes) secondAt(t).bookings += 1;
-  for (const a of acks) a.t = Math.max(0, Math.round(a.t - windowStart));
-  acks.sort((a, b) => a.t - b.t);
-
-  return {
-    scenario,
-    windowStartMs: windowStart,
-    durationS: Number.isFinite(last) ? Math.max(0, (last - windowStart) / 1000) : 0,
-    endpoints,
-    all,
-    seconds,
-    byStatus,
-    errorsByCode,
-    counters,
-    acks,
-    metrics,
-    lines: stats.lines,
-    badLines: stats.badLines,
-  };
+  run.windowStartMs = Number.isFinite(windowStart) ? windowStart : Number.isFinite(firstSent) ? firstSent : 0;
+  run.lastMs = Number.isFinite(last) ? last : run.windowStartMs;
+  run.lines = stats.lines;
+  run.badLines = stats.badLines;
+  return run;
 }

@@ -108,6 +108,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let lb: Haproxy | null = null;
   const all: RunningNode[] = [];
   const counters = new Map<string, number>();
+  const order: string[] = [];
   const launch: LaunchOptions = {
     root,
     runDir,
@@ -126,8 +127,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const start = async (kind: AppDefinition["node"], behindLb: boolean): Promise<RunningNode> => {
     if (!pg || !lb) throw new Error("stack is not running");
     const ctx = { databaseUrl: pg.url, redisUrl: redis?.url ?? null, knobs: opts };
-    const node = await launchNode(kind, nextId(kind.idPrefix), ctx, launch);
+    const id = nextId(kind.idPrefix);
+    order.push(id);
+    const node = await launchNode(kind, id, ctx, launch);
+    // Keep start order (node-1, node-2, ...) although nodes become ready in any order.
     all.push(node);
+    all.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     if (behindLb) await lb.addBackend({ id: node.id, url: node.url });
     return node;
   };

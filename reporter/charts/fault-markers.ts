@@ -13,12 +13,23 @@ declare module "chart.js" {
   }
 }
 
-/** A fault's window length when it has one ("pause-node ... for 3 s"); the record only carries it in `detail`. */
+/**
+ * A fault's window when it has one: a pause lasts "for N s", a join takes until the new nodes are "ready after
+ * N s" (the harness writes both into `detail`, the record has no duration field).
+ */
 export function faultWindowS(f: FaultRecord): number | null {
-  if (f.action !== "pause-node") return null;
-  const m = /(\d+(?:\.\d+)?)\s*s\b/.exec(f.detail);
+  const pattern =
+    f.action === "pause-node"
+      ? /for (\d+(?:\.\d+)?) ?s\b/
+      : f.action === "add-nodes"
+        ? /ready after (\d+(?:\.\d+)?) ?s\b/
+        : null;
+  const m = pattern?.exec(f.detail);
   return m ? Number(m[1]) : null;
 }
+
+/** Drawn as part of the pause window instead of a line of its own. */
+const UNDRAWN = new Set(["resume-node"]);
 
 /** The same fault recorded by both sides of a comparison is drawn once. */
 export function uniqueFaults(lists: FaultRecord[][]): FaultRecord[] {
@@ -58,6 +69,7 @@ export const faultMarkers: Plugin = {
     if (!x || !opts?.faults) return;
     const { ctx, chartArea } = chart;
     for (const f of opts.faults) {
+      if (UNDRAWN.has(f.action)) continue;
       const px = x.getPixelForValue(f.atS);
       if (px < chartArea.left || px > chartArea.right) continue;
       const color = FAULT_COLORS[f.action] ?? "#6b7280";

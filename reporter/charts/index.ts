@@ -3,8 +3,8 @@ import { pngDataUrl, renderChartPng } from "./render.ts";
 import { spectrumChart } from "./spectrum.ts";
 import { timelineCharts } from "./timeline.ts";
 
-export { renderChartPng } from "./render.ts";
 export { SIDE_COLORS } from "./palette.ts";
+export { renderChartPng } from "./render.ts";
 
 /** A rendered chart, ready for an <img>. */
 export interface RenderedChart {

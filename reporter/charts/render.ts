@@ -28,11 +28,14 @@ const whiteBackground: Plugin = {
  */
 export function renderChartPng(config: ChartConfiguration, width: number, height: number): Buffer {
   const canvas = createCanvas(width, height);
-  const chart = new Chart(canvas as unknown as ConstructorParameters<typeof Chart>[0], {
-    ...config,
-    options: { ...config.options, responsive: false, animation: false, devicePixelRatio: PIXEL_RATIO },
-    plugins: [whiteBackground, ...(config.plugins ?? [])],
-  } as ChartConfiguration);
+  const chart = new Chart(
+    canvas as unknown as ConstructorParameters<typeof Chart>[0],
+    {
+      ...config,
+      options: { ...config.options, responsive: false, animation: false, devicePixelRatio: PIXEL_RATIO },
+      plugins: [whiteBackground, ...(config.plugins ?? [])],
+    } as ChartConfiguration,
+  );
   try {
     return canvas.toBuffer("image/png");
   } finally {

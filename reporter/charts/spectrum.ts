@@ -63,7 +63,10 @@ export function spectrumChart(p: Pairing): ChartSpec | null {
           ticks: { callback: (v: number | string) => percentileLabel(Number(v)) },
           grid: { color: "#e5e7eb" },
         },
-        y: yScale("latency (ms)", sides.flatMap((x) => x.data.map((d) => d.y))),
+        y: yScale(
+          "latency (ms)",
+          sides.flatMap((x) => x.data.map((d) => d.y)),
+        ),
       },
       plugins: {
         legend: { position: "top", align: "end", labels: { boxWidth: 18, boxHeight: 2, padding: 10 } },

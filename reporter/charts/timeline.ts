@@ -112,7 +112,9 @@ const sides = (p: Pairing): Array<[Side, number]> =>
 /** One metric per side, same axis: the shape of most load charts. */
 function perSide(p: Pairing, pick: (ts: TimeSeries) => number[] | undefined, yTitle: string): ChartConfiguration {
   return timeChart(
-    sides(p).map(([s, i]) => line(s.label, points(s.series as TimeSeries, pick(s.series as TimeSeries)), SIDE_COLORS[i] ?? "#000")),
+    sides(p).map(([s, i]) =>
+      line(s.label, points(s.series as TimeSeries, pick(s.series as TimeSeries)), SIDE_COLORS[i] ?? "#000"),
+    ),
     yTitle,
     p,
   );
@@ -136,13 +138,13 @@ function throughput(p: Pairing): ChartConfiguration {
       yAxisID: "y1",
     }),
   ]);
-  const errMax = Math.max(1, ...ds.filter((d) => d.yAxisID === "y1").flatMap((d) => d.data.map((q) => q.y)));
+  const errMax = Math.max(0, ...ds.filter((d) => d.yAxisID === "y1").flatMap((d) => d.data.map((q) => q.y)));
   return timeChart(ds, "throughput (req/s)", p, {
     y1: {
       type: "linear",
       position: "right",
       beginAtZero: true,
-      suggestedMax: errMax,
+      suggestedMax: Math.max(5, errMax * 1.25),
       title: { display: true, text: "errors (req/s, dotted)", font: { weight: "bold" } },
       ticks: { callback: (v: number | string) => compactTick(v), maxTicksLimit: 6 },
       grid: { drawOnChartArea: false },
@@ -175,7 +177,11 @@ export function timelineCharts(p: Pairing): ChartSpec[] {
   const specs: ChartSpec[] = [
     { id: "latency", title: "Latency p50 / p99 (ms)", config: latency(p) },
     { id: "throughput", title: "Throughput and errors (req/s)", config: throughput(p) },
-    { id: "bookings", title: "Confirmed bookings (bookings/s)", config: perSide(p, (t) => t.bookingsPerS, "bookings/s") },
+    {
+      id: "bookings",
+      title: "Confirmed bookings (bookings/s)",
+      config: perSide(p, (t) => t.bookingsPerS, "bookings/s"),
+    },
     {
       id: "pg-statements",
       title: "PostgreSQL statements/s",
@@ -190,7 +196,11 @@ export function timelineCharts(p: Pairing): ChartSpec[] {
     { id: "redis", title: "Redis commands/s", config: perSide(p, (t) => t.redisCommandsPerS, "commands/s") },
   ];
   for (const [s, i] of sides(p)) {
-    specs.push({ id: `cpu-${i === 0 ? "left" : "right"}`, title: `CPU per process — ${s.label} (%)`, config: cpu(p, s, i) });
+    specs.push({
+      id: `cpu-${i === 0 ? "left" : "right"}`,
+      title: `CPU per process — ${s.label} (%)`,
+      config: cpu(p, s, i),
+    });
   }
   return specs;
 }

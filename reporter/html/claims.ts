@@ -1,7 +1,11 @@
 import type { ClaimResult } from "../claims.ts";
 import { esc } from "./escape.ts";
 
-const VERDICT_TEXT = { supported: "supported", contradicted: "contradicted", "not-measured": "not measured by this run" };
+const VERDICT_TEXT = {
+  supported: "supported",
+  contradicted: "contradicted",
+  "not-measured": "not measured by this run",
+};
 
 function claimHtml(c: ClaimResult): string {
   return (

@@ -19,6 +19,7 @@ h2 { font-size: 19px; margin: 26px 0 6px; padding-bottom: 4px; border-bottom: 2p
 h2 .sub { color: var(--muted); font-weight: 400; font-size: 14px; }
 h3 { font-size: 15px; margin: 0 0 8px; }
 h3 a { color: inherit; text-decoration: none; }
+.glance { float: right; font-size: 12.5px; font-weight: 400; color: #4b5563; }
 .lead { color: #374151; margin: 4px 0 12px; }
 .muted { color: var(--muted); font-size: 12px; }
 .side0 { color: var(--side0); font-weight: 650; }
@@ -36,7 +37,7 @@ h3 a { color: inherit; text-decoration: none; }
 .verdict-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(600px, 1fr)); gap: 14px; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 .verdict-table { width: 100%; }
-.verdict-table th, .verdict-table td { padding: 4px 8px; border-bottom: 1px solid #f1f5f9; text-align: left; }
+.verdict-table th, .verdict-table td { padding: 3px 8px; font-size: 13.5px; border-bottom: 1px solid #f1f5f9; text-align: left; }
 .verdict-table thead th { font-size: 12px; text-transform: uppercase; letter-spacing: .4px; color: var(--muted); border-bottom: 2px solid var(--line); }
 .verdict-table thead th.side0 { color: var(--side0); } .verdict-table thead th.side1 { color: var(--side1); }
 .verdict-table tr.group th { background: #f8fafc; color: #475569; font-size: 11.5px; text-transform: uppercase; letter-spacing: .5px; padding-top: 6px; }

@@ -9,7 +9,10 @@ export function shellQuote(args: string[]): string {
 
 function kv(rows: Array<[string, unknown]>): string {
   return rows
-    .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(typeof v === "string" ? v : JSON.stringify(v))}</td></tr>`)
+    .map(
+      ([k, v]) =>
+        `<tr><th scope="row">${esc(k)}</th><td>${esc(typeof v === "string" ? v : JSON.stringify(v))}</td></tr>`,
+    )
     .join("");
 }
 
@@ -17,7 +20,10 @@ function envTable(env: RunEnvironment): string {
   return kv([
     ["run id", env.runId],
     ["started at", env.startedAt],
-    ["git commit", `${env.git.commit ?? "unknown"}${env.git.dirty ? " (working tree dirty: uncommitted changes)" : ""}`],
+    [
+      "git commit",
+      `${env.git.commit ?? "unknown"}${env.git.dirty ? " (working tree dirty: uncommitted changes)" : ""}`,
+    ],
     ["statebench", env.versions.statebench],
     ["Node.js", env.versions.node],
     ["PostgreSQL", env.versions.postgres ?? "—"],

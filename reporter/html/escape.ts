@@ -12,5 +12,8 @@ export function html(parts: Array<string | null | undefined | false>): string {
 
 /** A stable id for anchors. */
 export function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }

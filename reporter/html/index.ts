@@ -1,2 +1,2 @@
-export { buildReportHtml, claimRuns } from "./page.ts";
 export { shellQuote } from "./environment.ts";
+export { buildReportHtml, claimRuns } from "./page.ts";

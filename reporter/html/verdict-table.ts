@@ -11,8 +11,10 @@ function configLine(p: Pairing): string {
           .map(([k, v]) => `${k}=${v}`)
           .join(" ")
       : (s.missing ?? "");
-  return `<div class="config"><span class="side0">${esc(p.left.label)}</span> ${esc(fmt(p.left))}<br>` +
-    `<span class="side1">${esc(p.right.label)}</span> ${esc(fmt(p.right))}</div>`;
+  return (
+    `<div class="config"><span class="side0">${esc(p.left.label)}</span> ${esc(fmt(p.left))}<br>` +
+    `<span class="side1">${esc(p.right.label)}</span> ${esc(fmt(p.right))}</div>`
+  );
 }
 
 function valueCell(row: VerdictRow, side: "left" | "right"): string {
@@ -35,7 +37,7 @@ const GROUPS: Record<string, string> = {
   throughput: "Throughput",
   latency: "Latency",
   errors: "Errors",
-  cost: "Cost per booking",
+  cost: "Cost",
   trust: "Trust",
 };
 
@@ -55,8 +57,15 @@ export function verdictTableHtml(p: Pairing): string {
         `<td class="num ratio">${row.metric.noRatio ? "" : esc(formatRatio(row.ratio))}</td></tr>`,
     );
   }
+  const count = (b: VerdictRow["better"]) => rows.filter((r) => r.better === b).length;
+  const glance =
+    p.left.result && p.right.result
+      ? `<span class="side0">${esc(p.left.label)}</span> better in ${count("left")}, ` +
+        `<span class="side1">${esc(p.right.label)}</span> in ${count("right")}, ${count("tie")} tie${count("tie") === 1 ? "" : "s"}`
+      : `<span class="bad">${esc(p.left.result ? p.right.missing : p.left.missing)}</span>`;
   return (
-    `<div class="card verdict" id="verdict-${slug(p.id)}"><h3><a href="#scenario-${slug(p.id)}">${esc(p.title)}</a></h3>` +
+    `<div class="card verdict" id="verdict-${slug(p.id)}"><h3><a href="#scenario-${slug(p.id)}">${esc(p.title)}</a>` +
+    `<span class="glance">${glance}</span></h3>` +
     `<table class="verdict-table" data-pairing="${esc(p.id)}"><thead><tr><th>metric</th>` +
     `<th class="num side0">${esc(p.left.label)}</th><th class="num side1">${esc(p.right.label)}</th>` +
     `<th class="num" title="right ÷ left">ratio</th></tr></thead><tbody>${body.join("")}</tbody></table>` +

@@ -39,4 +39,5 @@ export declare function vuSizing(
 ): { preAllocatedVUs: number; maxVUs: number };
 export declare function k6Threshold(expr: string): { metric: string; expression: string };
 export declare function k6Thresholds(exprs: string[]): Record<string, string[]>;
-export declare function k6Options(scenario: Scenario, limits?: VuLimits): K6Options;
+export type K6Phase = "all" | "warmup" | "measure";
+export declare function k6Options(scenario: Scenario, limits?: VuLimits, phase?: K6Phase): K6Options;

@@ -120,14 +120,19 @@ export function k6Thresholds(exprs) {
 }
 
 /**
- * k6 `options` for a scenario: a `warmup` ramping-arrival-rate scenario (when the scenario has warm-up) followed by
- * the `measured` one at `startTime` = warm-up seconds, the scenario's thresholds, and the summary statistics.
- * `limits` (optional) caps VUs: `{ maxVUs, preAllocatedVUs }`.
+ * k6 `options` for a scenario. Phase "all" (default; standalone and compose runs): a `warmup` ramping-arrival-rate
+ * scenario (when the scenario has warm-up) followed by the `measured` one at `startTime` = warm-up seconds.
+ * Phase "warmup" or "measure" (the harness, one k6 process per phase like the embedded driver): that one
+ * scenario from t = 0. Plus the scenario's thresholds and the summary statistics. `limits` (optional) caps VUs:
+ * `{ maxVUs, preAllocatedVUs }`.
  */
-export function k6Options(scenario, limits) {
+export function k6Options(scenario, limits, phase) {
+  const p = phase || "all";
+  if (p !== "all" && p !== "warmup" && p !== "measure") throw new Error(`unknown phase "${p}" (all, warmup, measure)`);
   const a = scenario.arrival;
+  const hasWarmup = a.warmupS > 0 && a.warmupRate > 0;
   const scenarios = {};
-  if (a.warmupS > 0 && a.warmupRate > 0) {
+  if (hasWarmup && p !== "measure") {
     scenarios[WARMUP] = arrivalScenario(
       a.warmupRate,
       [{ durationS: a.warmupS, target: a.warmupRate }],
@@ -136,11 +141,14 @@ export function k6Options(scenario, limits) {
       0,
     );
   }
-  const warm = scenarios[WARMUP] ? a.warmupS : 0;
-  scenarios[MEASURED] = arrivalScenario(a.startRate, a.stages, scenario.journey, limits, warm);
+  if (p === "warmup" && !hasWarmup) throw new Error(`scenario ${scenario.name} has no warm-up`);
+  if (p !== "warmup") {
+    const startS = p === "all" && hasWarmup ? a.warmupS : 0;
+    scenarios[MEASURED] = arrivalScenario(a.startRate, a.stages, scenario.journey, limits, startS);
+  }
   return {
     scenarios,
-    thresholds: k6Thresholds(scenario.thresholds),
+    thresholds: p === "warmup" ? {} : k6Thresholds(scenario.thresholds),
     summaryTrendStats: SUMMARY_TREND_STATS,
     // Bodies are needed (hold and booking ids, seat lists); keep k6's defaults otherwise.
     userAgent: "statebench-k6",

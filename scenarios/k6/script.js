@@ -5,9 +5,12 @@
 //   SCENARIO_FILE=/abs/flash-sale.json BASE_URL=http://127.0.0.1:8080 EVENT_ID=e1 \
 //     k6 run --out json=points.ndjson.gz --summary-export=summary-export.json scenarios/k6/script.js
 //
-// Environment: SCENARIO_FILE (required, scenario JSON), BASE_URL, EVENT_ID (the event must exist: the harness
-// or compose's prepare step creates it; setup only checks), RUN_SEED (journey seeds, default 1),
-// REQUEST_TIMEOUT (default "10s"), STATEBENCH_MAX_VUS / STATEBENCH_PREALLOCATED_VUS (VU caps).
+// Environment: SCENARIO_FILE (required, scenario JSON), BASE_URL, EVENT_ID and WARMUP_EVENT_ID (default
+// EVENT_ID-warmup: warm-up traffic gets its own event, as in the embedded driver; both must exist, created by
+// the harness or compose's prepare step: setup only checks), PHASE ("all" = warm-up then measured, default;
+// "warmup" or "measure" = that phase alone, as the harness runs it), RUN_SEED (journey seeds, default 1),
+// REQUEST_TIMEOUT (default "10s", the embedded driver's), STATEBENCH_MAX_VUS / STATEBENCH_PREALLOCATED_VUS (VU
+// caps), STATEBENCH_BEACON (a URL setup() calls when the load is about to start; the harness aligns faults on it).
 //
 // Acknowledgement log: every hold/confirm/release answer is one sample of the `ack` Counter, tagged with the
 // low-cardinality op/type/status and carrying seat, user, hold and booking ids as sample *metadata*
@@ -26,13 +29,18 @@ if (!__ENV.SCENARIO_FILE) throw new Error("SCENARIO_FILE is not set: the path of
 const scenario = JSON.parse(open(__ENV.SCENARIO_FILE));
 const BASE_URL = (__ENV.BASE_URL || "http://127.0.0.1:8080").replace(/\/+$/, "");
 const EVENT_ID = __ENV.EVENT_ID || scenario.name;
+const WARMUP_EVENT_ID = __ENV.WARMUP_EVENT_ID || `${EVENT_ID}-warmup`;
 const RUN_SEED = Number(__ENV.RUN_SEED || 1);
 const TIMEOUT = __ENV.REQUEST_TIMEOUT || "10s";
 
-export const options = k6Options(scenario, {
-  maxVUs: Number(__ENV.STATEBENCH_MAX_VUS || 0),
-  preAllocatedVUs: Number(__ENV.STATEBENCH_PREALLOCATED_VUS || 0),
-});
+export const options = k6Options(
+  scenario,
+  {
+    maxVUs: Number(__ENV.STATEBENCH_MAX_VUS || 0),
+    preAllocatedVUs: Number(__ENV.STATEBENCH_PREALLOCATED_VUS || 0),
+  },
+  __ENV.PHASE || "all",
+);
 
 // Journey-level metrics (per-request latency and status are k6's own http_req_* samples, tagged name=<endpoint>).
 const errors = new Rate("errors");
@@ -51,13 +59,18 @@ const windowStart = new Gauge("window_start");
 http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }, 409, 410));
 
 const HEADERS = { "content-type": "application/json" };
-let windowMarked = false;
+// Per VU: the scenario it last emitted a window_start sample for (k6 reuses VUs across sequential scenarios).
+let windowMarkedFor = "";
 
 export function setup() {
-  const res = http.get(`${BASE_URL}/events/${encodeURIComponent(EVENT_ID)}`, { tags: { name: "setup" } });
-  if (res.status !== 200) {
-    fail(`GET ${BASE_URL}/events/${EVENT_ID} answered ${res.status}: the event must exist before k6 starts`);
+  const events = [];
+  if (options.scenarios[MEASURED]) events.push(EVENT_ID);
+  if (options.scenarios[WARMUP]) events.push(WARMUP_EVENT_ID);
+  for (const id of events) {
+    const res = http.get(`${BASE_URL}/events/${encodeURIComponent(id)}`, { tags: { name: "setup" } });
+    if (res.status !== 200) fail(`GET ${BASE_URL}/events/${id} answered ${res.status}: create the event first`);
   }
+  if (__ENV.STATEBENCH_BEACON) http.get(__ENV.STATEBENCH_BEACON, { tags: { name: "beacon" } });
 }
 
 function parseBody(res) {
@@ -116,26 +129,26 @@ function send(step) {
 export default function () {
   const name = exec.scenario.name;
   const index = exec.scenario.iterationInTest;
-  if (name === MEASURED) {
-    if (!windowMarked) {
-      // Epoch ms of the measured scenario's start: the origin of the per-second series and of ack times.
-      windowStart.add(exec.scenario.startTime);
-      windowMarked = true;
-    }
-    // The load is bounded in count as well as time, as in the embedded driver.
-    if (index >= scenario.arrival.maxJourneys) {
-      journeysCapped.add(1);
-      return;
-    }
+  if (windowMarkedFor !== name) {
+    // Epoch ms of this scenario's start: the origin of the per-second series and of ack times.
+    windowStart.add(exec.scenario.startTime);
+    windowMarkedFor = name;
+  }
+  // The load is bounded in count as well as time, as in the embedded driver.
+  if (index >= scenario.arrival.maxJourneys) {
+    journeysCapped.add(1);
+    return;
   }
   journeysStarted.add(1);
+  const warm = name === WARMUP;
   const journey = createJourney({
-    eventId: EVENT_ID,
+    eventId: warm ? WARMUP_EVENT_ID : EVENT_ID,
     sections: scenario.event.sections,
     journey: scenario.journey,
-    // Warm-up and measured iterations are numbered separately by k6: keep their users apart.
-    userId: `${name === WARMUP ? "w" : "u"}${index}`,
-    seed: mixSeed(RUN_SEED, name === WARMUP ? index + 0x40000000 : index),
+    // The embedded driver's user ids (w<seed>-i / m<seed>-i): unique per phase, and the same journey i makes
+    // the same choices with either driver.
+    userId: `${warm ? "w" : "m"}${RUN_SEED}-${index}`,
+    seed: mixSeed(RUN_SEED, index),
   });
   let step = journey.next();
   while (step) {

@@ -107,7 +107,7 @@ export class EventBoard {
     const prev = this.status[index] ?? AVAILABLE;
     if (prev === next) return;
     this.status[index] = next;
-    this.counts[prev]--;
+    this.counts[prev as 0 | 1 | 2]--;
     this.counts[next]++;
   }
 }

@@ -48,9 +48,7 @@ export function allocate(shards: number, nodes: readonly string[], loadFactor = 
   const load = new Map<string, number>(sorted.map((n) => [n, 0]));
   const table: string[] = new Array(shards);
   for (let s = 0; s < shards; s++) {
-    const ranked = sorted
-      .map((n) => ({ n, sc: score(n, s) }))
-      .sort((a, b) => b.sc - a.sc || (a.n < b.n ? -1 : 1));
+    const ranked = sorted.map((n) => ({ n, sc: score(n, s) })).sort((a, b) => b.sc - a.sc || (a.n < b.n ? -1 : 1));
     const pick = ranked.find((r) => (load.get(r.n) ?? 0) < cap) ?? ranked[0];
     if (pick === undefined) continue;
     table[s] = pick.n;

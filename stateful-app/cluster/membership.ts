@@ -71,7 +71,10 @@ export async function setStatus(db: Queryable, node: string, incarnation: string
 
 /** Members (alive or leaving) with their liveness, and every shard's recorded owner. */
 export async function readView(db: Queryable, deadAfterMs: number): Promise<ClusterView> {
-  const res = await db.query<{ members: Member[] | null; shards: Array<[number, string | null, string | null, string | null, number]> | null }>(
+  const res = await db.query<{
+    members: Member[] | null;
+    shards: Array<[number, string | null, string | null, string | null, number]> | null;
+  }>(
     `SELECT
        (SELECT json_agg(json_build_object(
            'node', node_id, 'incarnation', incarnation, 'url', url, 'status', status,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { allocate, shardOf } from "./allocation.ts";
 import type { Placement } from "../runtime/placement.ts";
+import { allocate, shardOf } from "./allocation.ts";
 import { staleShards } from "./fence.ts";
 import { type ClusterView, declareDead, heartbeat, type Member, readView, register, setStatus } from "./membership.ts";
 import { release, tryAcquire } from "./ownership.ts";
@@ -30,6 +30,11 @@ export interface ClusterOptions {
   pollMs?: number;
   /** A member whose heartbeat is older than this is declared dead (default 2000 ms). */
   deadAfterMs?: number;
+  /**
+   * Fault injection for tests: how long a hand-off waits between refusing a shard's messages and deactivating it
+   * (default 0), so a test can kill the old owner in the middle of a hand-off.
+   */
+  handOffDelayMs?: number;
   log?: ClusterLog;
 }
 
@@ -114,6 +119,7 @@ export class ClusterNode implements Placement {
       heartbeatMs: opts.heartbeatMs ?? 250,
       pollMs: opts.pollMs ?? 200,
       deadAfterMs: opts.deadAfterMs ?? 2000,
+      handOffDelayMs: opts.handOffDelayMs ?? 0,
     };
   }
 
@@ -196,6 +202,14 @@ export class ClusterNode implements Placement {
   /** Shards this node currently owns or is handing off. */
   ownedShards(): number[] {
     return [...this.local.keys()].sort((a, b) => a - b);
+  }
+
+  /** Shards this node serves right now (owned, not moving, lease valid): what a fan-out read may count here. */
+  servingShards(): number[] {
+    if (performance.now() > this.leaseUntil || this.dead || this.stopped) return [];
+    const out: number[] = [];
+    for (const [s, st] of this.local) if (st.state === "owned") out.push(s);
+    return out.sort((a, b) => a - b);
   }
 
   /** Base URLs of the live members (for the N-node fan-out of summary reads), this node included. */
@@ -370,6 +384,7 @@ export class ClusterNode implements Placement {
       const cur = this.local.get(s);
       if (cur) cur.state = "releasing";
     }
+    if (this.opts.handOffDelayMs > 0) await new Promise((r) => setTimeout(r, this.opts.handOffDelayMs));
     const done: number[] = [];
     await Promise.all(
       mine.map(async (s) => {

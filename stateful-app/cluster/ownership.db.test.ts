@@ -70,7 +70,10 @@ describe("cluster ownership (PostgreSQL)", () => {
     const b = node("b");
     await a.start();
     await b.start();
-    await waitFor("a balanced split", () => disjointCover(a, b) && a.ownedShards().length > 0 && b.ownedShards().length > 0);
+    await waitFor(
+      "a balanced split",
+      () => disjointCover(a, b) && a.ownedShards().length > 0 && b.ownedShards().length > 0,
+    );
     const sb = b.ownedShards()[0] ?? -1;
     await waitFor("a to see b's shard", () => a.route(sb).kind === "remote");
     const r = a.route(sb);
@@ -100,7 +103,10 @@ describe("cluster ownership (PostgreSQL)", () => {
     const before = await owners();
     await b.start();
     await waitFor("the hand-off", () => disjointCover(a, b) && b.ownedShards().length > 0);
-    assert.deepEqual([...deactivated].sort((x, y) => x - y), b.ownedShards());
+    assert.deepEqual(
+      [...deactivated].sort((x, y) => x - y),
+      b.ownedShards(),
+    );
     const afterJoin = await owners();
     for (const s of b.ownedShards()) {
       assert.equal(afterJoin.get(s)?.owner, "b");
@@ -114,7 +120,10 @@ describe("cluster ownership (PostgreSQL)", () => {
       bDeactivated.push(s);
     });
     await b.leave();
-    assert.deepEqual([...bDeactivated].sort((x, y) => x - y), bShards);
+    assert.deepEqual(
+      [...bDeactivated].sort((x, y) => x - y),
+      bShards,
+    );
     await waitFor("a to own all shards again", () => a.ownedShards().length === SHARDS);
     await a.close();
   });
@@ -135,7 +144,10 @@ describe("cluster ownership (PostgreSQL)", () => {
     const bShards = b.ownedShards();
     await terminateOwnership(b);
     await waitFor("b to notice", () => fatal !== null);
-    assert.deepEqual([...lost].sort((x, y) => x - y), bShards);
+    assert.deepEqual(
+      [...lost].sort((x, y) => x - y),
+      bShards,
+    );
     assert.equal(b.ownedShards().length, 0);
     assert.equal(b.route(bShards[0] ?? 0).kind, "unavailable");
     await waitFor("a to own all shards", () => a.ownedShards().length === SHARDS);
@@ -203,10 +215,9 @@ describe("fencing (PostgreSQL)", () => {
     await late.connect();
     await late.query("BEGIN");
     const { staleShards } = await import("./fence.ts");
-    const ownerPid = await late.query<{ pid: number }>(
-      "SELECT pid FROM pg_stat_activity WHERE application_name = $1",
-      [b.applicationName("ownership")],
-    );
+    const ownerPid = await late.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [
+      b.applicationName("ownership"),
+    ]);
     const bPid = ownerPid.rows[0]?.pid ?? 0;
     assert.deepEqual(await staleShards(late, bPid, new Map([[shard, epoch]])), [shard]);
     assert.deepEqual(await staleShards(late, bPid, new Map([[shard, b.epochOf(shard) ?? -1]])), []);

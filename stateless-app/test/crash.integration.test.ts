@@ -30,7 +30,7 @@ describe("stateless crash: SIGKILL a replica and the worker mid-flow", () => {
     await stack?.stop();
   });
 
-  it("every acknowledged confirmation reaches PostgreSQL exactly once", async () => {
+  it("every acknowledged confirmation reaches PostgreSQL exactly once", async (t) => {
     const eventId = `ev-crash-${Date.now()}`;
     assert.equal((await http.send("PUT", `/events/${eventId}`, { sections: [{ id: "A", seats: SEATS }] })).status, 201);
 
@@ -63,6 +63,8 @@ describe("stateless crash: SIGKILL a replica and the worker mid-flow", () => {
     assert.ok(killed, "the kill happened");
     assert.ok(acked.size > 0 && ackedAfterKill > 0, `acked ${acked.size}, after the kill ${ackedAfterKill}`);
 
+    const depth = await queueDepth(rt.queue);
+    const pending = await rt.store.pendingCount();
     // The restarted worker: recovers the stalled jobs, re-enqueues bookings whose enqueue never happened.
     const w = startWorker({
       redisUrl: stack.redisUrl ?? "",
@@ -99,6 +101,10 @@ describe("stateless crash: SIGKILL a replica and the worker mid-flow", () => {
     assert.deepEqual(missing, [], `${missing.length} of ${acked.size} acknowledged bookings missing`);
     for (const [id, seat] of acked) assert.equal(inPg.get(id), seat);
     const summary = (await http.send("GET", `/events/${eventId}`)).json;
+    t.diagnostic(
+      `acked ${acked.size} (${ackedAfterKill} after the kill); at restart: queue ${JSON.stringify(depth)}, ` +
+        `pending ${pending}; in PostgreSQL ${rows.length}; sold in Redis ${summary.sold}`,
+    );
     assert.equal(summary.sold, rows.length, "Redis counts as sold exactly what PostgreSQL holds");
   });
 });

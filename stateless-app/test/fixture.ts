@@ -60,7 +60,7 @@ export async function snapshot(f: Fixture): Promise<{ events: number; bookings: 
         ? String(await f.rt.redis.get(key))
         : type === "hash"
           ? JSON.stringify(await f.rt.redis.hgetall(key))
-          : JSON.stringify(await f.rt.redis.zrange(key, 0, -1, "WITHSCORES"));
+          : JSON.stringify(await f.rt.redis.zrange(key, "0", "-1", "WITHSCORES"));
   }
   return { events: Number(ev.rows[0]?.n), bookings: Number(bk.rows[0]?.n), redis };
 }

@@ -9,7 +9,8 @@ const MODULES = {
 
 export async function resolve(specifier, context, next) {
   const target = MODULES[specifier];
-  if (target) return { url: new URL(target, import.meta.url).href, shortCircuit: true };
+  // Handed on down the chain (not short-circuited) so tsx's hooks still compile the TypeScript shims.
+  if (target) return next(new URL(target, import.meta.url).href, context);
   if (specifier.startsWith("k6/")) throw new Error(`k6 shim: module ${specifier} is not shimmed`);
   return next(specifier, context);
 }

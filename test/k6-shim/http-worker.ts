@@ -12,7 +12,7 @@ interface Req {
   timeoutMs: number;
 }
 
-const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
+const { port, flag } = workerData as { port: import("node:worker_threads").MessagePort; flag: Int32Array };
 const server = await startReferenceServer();
 
 function reply(message: unknown): void {

@@ -37,7 +37,17 @@ export async function loadK6Script(path: string, env: Record<string, string>): P
     setup?: () => unknown;
     default: () => void;
   };
-  return { options: mod.options, setup: mod.setup, run: mod.default };
+  const setup = mod.setup;
+  return {
+    options: mod.options,
+    setup: setup
+      ? () => {
+          shim.scenario = { ...shim.scenario, name: "" };
+          return setup();
+        }
+      : undefined,
+    run: mod.default,
+  };
 }
 
 /** Runs `count` iterations of a k6 scenario, numbered from 0 as k6's `iterationInTest`. */

@@ -53,7 +53,8 @@ export function emit(
     contains,
     time: Date.now(),
     value,
-    tags: { group: "", scenario: shim.scenario.name, ...tags },
+    // k6 tags samples of setup() and teardown() with no scenario.
+    tags: shim.scenario.name ? { group: "", scenario: shim.scenario.name, ...tags } : { group: "::setup", ...tags },
     metadata: Object.keys(meta).length > 0 ? { ...meta } : null,
   });
 }

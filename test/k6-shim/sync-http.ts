@@ -14,7 +14,7 @@ export interface SyncHttp {
 export async function startSyncHttp(): Promise<SyncHttp> {
   const { port1, port2 } = new MessageChannel();
   const flag = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(new URL("./http-worker.ts", import.meta.url), {
+  const worker = new Worker(new URL("./worker-entry.mjs", import.meta.url), {
     workerData: { port: port2, flag },
     transferList: [port2],
   });

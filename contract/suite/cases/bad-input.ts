@@ -81,9 +81,9 @@ export function badInputCases({ api, test }: SuiteContext): void {
     await api.expectCounts(eventId, { available: 10, held: 0, sold: 0 });
   });
 
-  test("bad eventId in the path: 400 invalid_request naming eventId on every route", async () => {
+  test("bad ids in the path: 400 invalid_request naming eventId, holdId or bookingId", async () => {
     const hold = { seatId: "A-1", userId: "u", requestId: "r" };
-    for (const bad of ["bad.id", long(65), "a%20b"]) {
+    for (const bad of ["bad.id", long(65), "a%20b", "a!b"]) {
       const routes: Array<[Method, string, unknown]> = [
         ["PUT", `/events/${bad}`, { sections: [section] }],
         ["GET", `/events/${bad}`, undefined],
@@ -96,6 +96,13 @@ export function badInputCases({ api, test }: SuiteContext): void {
       for (const [method, path, json] of routes) {
         expectError(await client.send(method, path, { json }), "invalid_request", "eventId");
       }
+    }
+    // Generated ids are checked against their pattern ([A-Za-z0-9_.~-]{1,200}) before they are looked up.
+    const eventId = await api.createEvent();
+    for (const bad of [long(201), "a!b", "a%20b"]) {
+      expectError(await api.confirm(eventId, bad), "invalid_request", "holdId");
+      expectError(await api.release(eventId, bad), "invalid_request", "holdId");
+      expectError(await api.booking(eventId, bad), "invalid_request", "bookingId");
     }
   });
 

@@ -1,0 +1,14 @@
+import { loadScenario, withOverrides } from "/work/main/scenarios/index.ts";
+import { prepareEvent, runDriver } from "/work/main/harness/driver/index.ts";
+import { startStubServer } from "/work/main/harness/driver/stub-server.ts";
+const srv = await startStubServer();
+const s = withOverrides(loadScenario("flash-sale", "ci"), { rate: 300 });
+await prepareEvent({ baseUrl: srv.url, eventId: "e1", scenario: s });
+let acks = 0;
+const t = performance.now();
+const r = await runDriver({ scenario: s, baseUrl: srv.url, eventId: "e1", phase: "measure", seed: 7, onAck: () => acks++ });
+console.log(performance.now() - t, acks);
+const { histograms, seconds, series, ...rest } = r;
+console.log(JSON.stringify(rest, null, 1));
+console.log(seconds.slice(0, 3));
+await srv.close();

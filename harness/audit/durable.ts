@@ -1,0 +1,28 @@
+import pg from "pg";
+import type { AppName } from "../results/types.ts";
+import type { DurableBooking } from "./checker.ts";
+
+/**
+ * Reads the bookings an app has made durable, straight from PostgreSQL, bypassing the app: the audit trusts the
+ * database, not the app under test. Each app's schema is read here, in one place.
+ */
+const QUERIES: Record<AppName, string> = {
+  stateless: `SELECT booking_id AS "bookingId", seat_id AS "seatId", user_id AS "userId"
+                FROM stateless.bookings WHERE event_id = $1`,
+  stateful: "SELECT * FROM stateful.durable_bookings($1)",
+};
+
+export async function readDurableBookings(
+  app: AppName,
+  databaseUrl: string,
+  eventId: string,
+): Promise<DurableBooking[]> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: "statebench-audit" });
+  await client.connect();
+  try {
+    const res = await client.query<DurableBooking>(QUERIES[app], [eventId]);
+    return res.rows;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,53 @@
+import { BENCH_HELP, parseBenchOptions } from "./options.ts";
+import { runBench, runProblems } from "./run.ts";
+import { resultTable } from "./table.ts";
+
+/** A live progress line: rewritten in place on a terminal, one line every 5 s in logs. */
+function progressPrinter(): (line: string) => void {
+  let last = 0;
+  return (line) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}`);
+    else if (Date.now() - last >= 5000) {
+      last = Date.now();
+      process.stderr.write(`${line}\n`);
+    }
+  };
+}
+
+/** `statebench bench`: runs the comparison, prints the table, writes the report; non-zero exit on problems. */
+export async function runBenchCli(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(BENCH_HELP);
+    return 0;
+  }
+  let options: ReturnType<typeof parseBenchOptions>;
+  try {
+    options = parseBenchOptions(argv);
+  } catch (err) {
+    console.error(`statebench bench: ${err instanceof Error ? err.message : String(err)}`);
+    return 2;
+  }
+  if (options.driver === "k6" || options.target !== null) {
+    const { runExternalBench } = await import("./external.ts");
+    return runExternalBench(options);
+  }
+  const started = Date.now();
+  const log = (m: string) => process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[2K" : ""}${m}\n`);
+  let run: Awaited<ReturnType<typeof runBench>>;
+  try {
+    run = await runBench(options, log, progressPrinter());
+  } catch (err) {
+    console.error(`statebench bench: ${err instanceof Error ? err.message : String(err)}`);
+    return 2;
+  }
+  console.log(`\n${resultTable(run.summary.results)}\n`);
+  if (options.report) {
+    const { writeReport } = await import("../../reporter/index.ts");
+    const files = await writeReport(run.dir);
+    console.log(`report: ${files.html}\nsummary: ${files.markdown}`);
+  }
+  console.log(`results: ${run.dir} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  const problems = runProblems(run.summary);
+  for (const p of problems) console.error(`PROBLEM ${p}`);
+  return problems.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,43 @@
+import { request } from "undici";
+import type { Stack } from "../stack/index.ts";
+
+/**
+ * Waits until no app process reports pending writes (`pendingWrites` in its `/metrics`: the stateless app's
+ * queued jobs, the stateful app's unflushed journal events). Returns the seconds it took, or null when it timed
+ * out — the audit then runs anyway, and what was not written shows up as lost.
+ */
+export async function drainWrites(stack: Stack, timeoutMs = 60_000): Promise<number | null> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const pending = await Promise.all(stack.nodes.filter((n) => n.running()).map((n) => pendingWrites(n.url)));
+    if (pending.every((p) => p === 0)) return (Date.now() - started) / 1000;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return null;
+}
+
+/** The process's pending writes; a process that does not answer counts as drained (it cannot write anyway). */
+async function pendingWrites(url: string): Promise<number> {
+  try {
+    const res = await request(`${url}/metrics`, { headersTimeout: 2000, bodyTimeout: 2000 });
+    const body = (await res.body.json()) as { pendingWrites?: number };
+    return typeof body.pendingWrites === "number" ? body.pendingWrites : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Sums a numeric field over the `/metrics` of every running process (e.g. journal counters). */
+export async function sumMetrics(stack: Stack, fields: string[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = Object.fromEntries(fields.map((f) => [f, 0]));
+  for (const n of stack.nodes.filter((x) => x.running())) {
+    try {
+      const res = await request(`${n.url}/metrics`, { headersTimeout: 2000, bodyTimeout: 2000 });
+      const body = (await res.body.json()) as Record<string, unknown>;
+      for (const f of fields) out[f] = (out[f] ?? 0) + (typeof body[f] === "number" ? (body[f] as number) : 0);
+    } catch {
+      // A dead or paused node has nothing to add.
+    }
+  }
+  return out;
+}

@@ -1,0 +1,120 @@
+import type { DriverResult } from "../driver/types.ts";
+import type { AppName, AppRunSummary, AuditResult, FaultRecord, ThresholdResult } from "../results/types.ts";
+import type { SampleRow } from "../samplers/index.ts";
+
+export interface SummaryInput {
+  scenario: string;
+  app: AppName;
+  appConfig: AppRunSummary["appConfig"];
+  driverName: AppRunSummary["driver"];
+  driver: DriverResult;
+  /** Sampler counters at the window start and after the writes were drained (so queued writes count). */
+  countersAtStart: Record<string, number>;
+  countersAtEnd: Record<string, number>;
+  rows: SampleRow[];
+  /** Process label -> role ("node", "api", "worker", "postgres", "redis", "haproxy", "driver"). */
+  roles: Record<string, string>;
+  /** Journal counters of the stateful app (null for the stateless app). */
+  journal: { eventsPerTransaction: number | null } | null;
+  usesRedis: boolean;
+  audit: AuditResult;
+  thresholds: ThresholdResult[];
+  faults: FaultRecord[];
+  warnings: string[];
+}
+
+const per = (x: number, bookings: number) => (bookings > 0 ? round(x / bookings, 4) : null);
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/**
+ * One scenario x app: the driver's view (what clients saw) joined with the samplers' (what it cost) and the
+ * audit's (whether it was right). Costs are per *confirmed booking*, over the measured window plus the drain.
+ */
+export function buildAppSummary(
+  i: SummaryInput,
+): Omit<AppRunSummary, "thresholds"> & { thresholds: ThresholdResult[] } {
+  const d = (k: string) => (i.countersAtEnd[k] ?? 0) - (i.countersAtStart[k] ?? 0);
+  const bookings = i.driver.bookings.confirmed;
+  const statements = d("pgStatements");
+  const commits = d("pgCommits");
+  const rowsWritten = d("pgRowsWritten");
+
+  const secondsByRole: Record<string, number> = {};
+  const maxPercentByProcess: Record<string, number> = {};
+  const peakRss: Record<string, number> = {};
+  for (const [label, role] of Object.entries(i.roles)) {
+    secondsByRole[role] = round((secondsByRole[role] ?? 0) + Math.max(0, d(`cpu.${label}`)));
+    maxPercentByProcess[label] = round(Math.max(0, ...i.rows.map((r) => (r.rates[`cpu.${label}`] ?? 0) * 100)), 1);
+  }
+  for (const r of i.rows) {
+    const byRole: Record<string, number> = {};
+    for (const [label, role] of Object.entries(i.roles))
+      byRole[role] = (byRole[role] ?? 0) + (r.gauges[`rss.${label}`] ?? 0);
+    for (const [role, mb] of Object.entries(byRole)) peakRss[role] = round(Math.max(peakRss[role] ?? 0, mb), 1);
+  }
+  const systemCpu = Object.entries(secondsByRole)
+    .filter(([role]) => role !== "driver")
+    .reduce((s, [, v]) => s + v, 0);
+
+  return {
+    scenario: i.scenario,
+    app: i.app,
+    appConfig: i.appConfig,
+    driver: i.driverName,
+    window: { startedAt: i.driver.window.startedAt, durationS: i.driver.window.durationS },
+    journeys: {
+      scheduled: i.driver.journeys.scheduled,
+      started: i.driver.journeys.started,
+      completed: i.driver.journeys.completed,
+      dropped: i.driver.journeys.dropped,
+    },
+    requests: i.driver.requests,
+    throughput: i.driver.throughput,
+    latency: i.driver.latency,
+    spectrum: i.driver.spectrum,
+    errors: i.driver.errors,
+    bookings: i.driver.bookings,
+    sellOutS: i.driver.sellOutS,
+    db: {
+      statements,
+      commits,
+      rowsWritten,
+      statementsPerBooking: per(statements, bookings),
+      commitsPerBooking: per(commits, bookings),
+      rowsWrittenPerBooking: per(rowsWritten, bookings),
+    },
+    redis: i.usesRedis ? { commands: d("redisCommands"), commandsPerBooking: per(d("redisCommands"), bookings) } : null,
+    journal: i.journal,
+    cpu: {
+      secondsByRole,
+      secondsPer1kBookings: bookings > 0 ? round((systemCpu / bookings) * 1000, 3) : null,
+      maxPercentByProcess,
+    },
+    memory: { peakRssMbByRole: peakRss },
+    driverHealth: {
+      cpuS: i.driver.health.cpuS,
+      maxLagMs: i.driver.health.maxLagMs,
+      p99LagMs: i.driver.health.p99LagMs,
+      keptSchedule: i.driver.health.keptSchedule,
+    },
+    audit: i.audit,
+    thresholds: i.thresholds,
+    faults: i.faults,
+    warnings: i.warnings,
+  };
+}
+
+/** Warnings a sceptical reader wants first: the driver fell behind, a process saturated its CPU. */
+export function loadWarnings(
+  driver: DriverResult,
+  maxPercentByProcess: Record<string, number>,
+  quotas: Record<string, number>,
+): string[] {
+  const out = [...driver.warnings, ...driver.health.problems.map((p) => `driver: ${p}`)];
+  for (const [label, pct] of Object.entries(maxPercentByProcess)) {
+    const limit = (quotas[label] ?? 1) * 100;
+    if (pct >= 0.95 * limit)
+      out.push(`${label} hit ${pct.toFixed(0)}% CPU (limit ${limit.toFixed(0)}%): it may have been the bottleneck`);
+  }
+  return out;
+}

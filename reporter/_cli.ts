@@ -1,2 +1,0 @@
-import { runReportCli } from "./cli.ts";
-process.exitCode = await runReportCli(process.argv.slice(2));

@@ -1,0 +1,204 @@
+import {
+  ApiError,
+  type Booking,
+  type CreateEventRequest,
+  type EventSummary,
+  type Hold,
+  type HoldRequest,
+  type SeatStatus,
+  type SeatsQuery,
+} from "../../contract/index.ts";
+import { type ActorSystem, actorKey, type Journal } from "../runtime/index.ts";
+import { EventBoard } from "./board.ts";
+import { seatOfId } from "./ids.ts";
+import { checkSeat, eventActor, type EventEvent, type Granularity, type Layout, ownerOf } from "./layout.ts";
+import { type SeatEvent, seatActor } from "./seat-actor.ts";
+
+/** Options for `BookingService`. */
+export interface BookingServiceOptions {
+  system: ActorSystem;
+  journal: Journal;
+  /** Granularity of events created by this node (an existing event keeps the one it was created with). */
+  granularity: Granularity;
+  /** Seat/section actors snapshot every this many events (default 1000). */
+  snapshotEvery?: number;
+}
+
+/** Domain counters for `/metrics`. */
+export interface BookingStats {
+  events: number;
+  holdsGranted: number;
+  bookingsConfirmed: number;
+  holdsReleased: number;
+  holdsExpired: number;
+}
+
+interface BoardEntry {
+  board: EventBoard;
+  ready: Promise<void>;
+  loaded: boolean;
+}
+
+/**
+ * The booking API on top of the actor runtime: validates against the (immutable, cached) layout, sends writes to
+ * the owning seat/section actor, and answers reads from the boards. Layouts are read from the event actor's
+ * journal when not cached, which any node can do, because a created layout never changes.
+ */
+export class BookingService {
+  private readonly layouts = new Map<string, Layout>();
+  private readonly boards = new Map<string, BoardEntry>();
+  private readonly counters: BookingStats = {
+    events: 0,
+    holdsGranted: 0,
+    bookingsConfirmed: 0,
+    holdsReleased: 0,
+    holdsExpired: 0,
+  };
+
+  constructor(private readonly opts: BookingServiceOptions) {
+    const onVisible = (key: string, first: number, events: readonly SeatEvent[]) => this.onVisible(key, first, events);
+    opts.system
+      .register(eventActor)
+      .register(seatActor("seat", onVisible, opts.snapshotEvery))
+      .register(seatActor("section", onVisible, opts.snapshotEvery));
+  }
+
+  /** Loads every known event's layout and board (one range scan each) and wakes actors with held seats. */
+  async start(): Promise<void> {
+    const found: Layout[] = [];
+    await this.opts.journal.replayPrefix("event|", (_key, _seq, event) => found.push((event as EventEvent).layout));
+    for (const layout of found) this.layouts.set(layout.eventId, layout);
+    await Promise.all(found.map((layout) => this.board(layout)));
+  }
+
+  async createEvent(eventId: string, body: CreateEventRequest): Promise<{ created: boolean; layout: Layout }> {
+    const layout: Layout = { eventId, sections: body.sections, holdTtlMs: body.holdTtlMs, granularity: this.opts.granularity };
+    const reply = await this.opts.system.ask<{ created: boolean; layout: Layout }>("event", eventId, {
+      t: "create",
+      layout,
+    });
+    this.layouts.set(eventId, reply.layout);
+    if (reply.created && !this.boards.has(eventId)) {
+      // A fresh event has no seat events yet: an empty board, nothing to replay.
+      this.boards.set(eventId, { board: new EventBoard(reply.layout), ready: Promise.resolve(), loaded: true });
+      this.counters.events++;
+    }
+    return reply;
+  }
+
+  async summary(eventId: string): Promise<EventSummary> {
+    const board = await this.board(await this.layout(eventId));
+    return { eventId, ...board.summary() };
+  }
+
+  async seats(eventId: string, query: SeatsQuery): Promise<Array<{ seatId: string; status: SeatStatus }>> {
+    const board = await this.board(await this.layout(eventId));
+    return board.list(query);
+  }
+
+  async hold(eventId: string, body: HoldRequest): Promise<Hold> {
+    const layout = await this.layout(eventId);
+    checkSeat(layout, body.seatId);
+    await this.board(layout);
+    const { kind, id } = ownerOf(layout, body.seatId);
+    return this.opts.system.ask<Hold>(kind, id, { t: "hold", ...body, ttlMs: layout.holdTtlMs });
+  }
+
+  async confirm(eventId: string, holdId: string): Promise<Booking> {
+    const { kind, id } = await this.ownerOfId(eventId, holdId, "holdId");
+    return this.opts.system.ask<Booking>(kind, id, { t: "confirm", holdId });
+  }
+
+  async release(eventId: string, holdId: string): Promise<void> {
+    const { kind, id } = await this.ownerOfId(eventId, holdId, "holdId");
+    await this.opts.system.ask(kind, id, { t: "release", holdId });
+  }
+
+  async booking(eventId: string, bookingId: string): Promise<Booking> {
+    const { kind, id } = await this.ownerOfId(eventId, bookingId, "bookingId");
+    return this.opts.system.ask<Booking>(kind, id, { t: "booking", bookingId });
+  }
+
+  /**
+   * The actor key a request is about, for routing in a cluster: the event actor for PUT, the seat/section actor
+   * for holds (by `seatId`), confirms and releases (by `holdId`) and booking lookups (by `bookingId`).
+   */
+  async routeKey(eventId: string, ref: { seatId?: string; generatedId?: string }): Promise<string> {
+    if (ref.seatId === undefined && ref.generatedId === undefined) return actorKey("event", eventId);
+    const layout = await this.layout(eventId);
+    const seatId = ref.seatId ?? seatOfId(ref.generatedId ?? "");
+    if (seatId === undefined) return actorKey("event", eventId);
+    const { kind, id } = ownerOf(layout, seatId);
+    return actorKey(kind, id);
+  }
+
+  stats(): BookingStats {
+    return { ...this.counters };
+  }
+
+  /** The event's layout (cached; else read from the event actor's journal); 404 naming eventId when none. */
+  async layout(eventId: string): Promise<Layout> {
+    const cached = this.layouts.get(eventId);
+    if (cached !== undefined) return cached;
+    const recovery = await this.opts.journal.recover(actorKey("event", eventId));
+    const created = recovery.events[0]?.event as EventEvent | undefined;
+    if (created === undefined) throw new ApiError("not_found", `no event ${eventId}`, "eventId");
+    this.layouts.set(eventId, created.layout);
+    return created.layout;
+  }
+
+  private async ownerOfId(eventId: string, generatedId: string, field: string) {
+    const layout = await this.layout(eventId);
+    const seatId = seatOfId(generatedId);
+    if (seatId === undefined) throw new ApiError("not_found", `no ${field} ${generatedId} in event ${eventId}`, field);
+    checkSeat(layout, seatId, field);
+    return ownerOf(layout, seatId);
+  }
+
+  /** The event's board, loading it from the journal the first time this node needs it. */
+  private async board(layout: Layout): Promise<EventBoard> {
+    let entry = this.boards.get(layout.eventId);
+    if (entry === undefined) {
+      const board = new EventBoard(layout);
+      const prefix = `${layout.granularity}|${layout.eventId}/`;
+      const created: BoardEntry = { board, ready: Promise.resolve(), loaded: false };
+      created.ready = board
+        .load((fn) => this.opts.journal.replayPrefix(prefix, fn))
+        .then(() => {
+          created.loaded = true;
+          this.wakeHeld(layout, board);
+        })
+        .catch((err) => {
+          this.boards.delete(layout.eventId);
+          throw err;
+        });
+      entry = created;
+      this.boards.set(layout.eventId, entry);
+      this.counters.events++;
+    }
+    if (!entry.loaded) await entry.ready;
+    return entry.board;
+  }
+
+  /** After a restart, held seats' actors are activated so that their expiry timers run again. */
+  private wakeHeld(layout: Layout, board: EventBoard): void {
+    const woken = new Set<string>();
+    for (const seatId of board.heldSeats()) {
+      const { kind, id } = ownerOf(layout, seatId);
+      if (woken.has(id)) continue;
+      woken.add(id);
+      this.opts.system.tell(kind, id, { t: "wake" });
+    }
+  }
+
+  private onVisible(key: string, first: number, events: readonly SeatEvent[]): void {
+    const eventId = key.slice(key.indexOf("|") + 1, key.indexOf("/"));
+    this.boards.get(eventId)?.board.onVisible(key, first, events);
+    for (const e of events) {
+      if (e.t === "held") this.counters.holdsGranted++;
+      else if (e.t === "confirmed") this.counters.bookingsConfirmed++;
+      else if (e.expired) this.counters.holdsExpired++;
+      else this.counters.holdsReleased++;
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import type { Context } from "hono";
+import type { Logger } from "pino";
+import { ApiError, errorBody } from "../../contract/index.ts";
+import { isRetriable, ShardNotLocalError } from "../runtime/index.ts";
+
+/** A 503 `unavailable` with Retry-After (whole seconds, at least 1): the contract's one retriable answer. */
+export function unavailable(c: Context, retryAfterMs: number, message: string): Response {
+  c.header("Retry-After", String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  return c.json(errorBody("unavailable", message), 503);
+}
+
+/**
+ * Maps what a handler threw to the contract's error shape: `ApiError` as is, runtime errors after which a retry
+ * is safe (stale actor, shard moved, shutdown) to 503, anything else to a logged 500.
+ */
+export function errorHandler(logger: Logger) {
+  return (err: Error, c: Context): Response => {
+    if (err instanceof ApiError) return c.json(err.toBody(), err.status as 400);
+    if (isRetriable(err)) {
+      return unavailable(c, err instanceof ShardNotLocalError ? err.retryAfterMs : 200, err.message);
+    }
+    logger.error({ err, path: c.req.path }, "request failed");
+    return c.json(errorBody("internal", "internal error"), 500);
+  };
+}

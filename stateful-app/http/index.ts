@@ -1,0 +1,35 @@
+import { Hono } from "hono";
+import type { Logger } from "pino";
+import { errorBody } from "../../contract/index.ts";
+import type { BookingService } from "../booking/index.ts";
+import type { Placement } from "../runtime/index.ts";
+import { errorHandler } from "./errors.ts";
+import { bookingRoutes, type Forward } from "./routes.ts";
+
+export type { Forward, ForwardRequest } from "./routes.ts";
+export { unavailable } from "./errors.ts";
+
+/** Options for `createHttpApp`. */
+export interface HttpAppOptions {
+  service: BookingService;
+  placement: Placement;
+  nodeId: string;
+  logger: Logger;
+  /** The JSON served at `GET /metrics`. */
+  metrics: () => unknown;
+  forward?: Forward;
+  /** Extra routes (the cluster's internal endpoints), mounted before the booking routes. */
+  extend?: (app: Hono) => void;
+}
+
+/** The node's Hono app: `/health`, `/metrics`, the contract's routes, 404s and errors in the contract's shape. */
+export function createHttpApp(opts: HttpAppOptions): Hono {
+  const app = new Hono();
+  app.get("/health", (c) => c.json({ status: "ok", app: "stateful", node: opts.nodeId }));
+  app.get("/metrics", (c) => c.json(opts.metrics()));
+  opts.extend?.(app);
+  bookingRoutes(app, opts);
+  app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${c.req.path}`), 404));
+  app.onError(errorHandler(opts.logger));
+  return app;
+}
