@@ -2,7 +2,7 @@ import type { AppRunSummary } from "../harness/results/types.ts";
 import { formatNumber } from "./format.ts";
 import type { ReportView } from "./view.ts";
 
-/** A process at or above this CPU % (100 = one core) was saturated: its numbers measure the ceiling, not the app. */
+/** A process at or above this share (in %) of its CPU limit was saturated: its numbers measure the ceiling. */
 export const CPU_SATURATION_PCT = 95;
 
 /**
@@ -56,8 +56,17 @@ function resultAlerts(runId: string, r: AppRunSummary, multiRun: boolean): Alert
     });
   }
   for (const [proc, pct] of Object.entries(r.cpu.maxPercentByProcess)) {
-    if (pct >= CPU_SATURATION_PCT) {
-      out.push({ level: "warn", scope, message: `${proc} hit ${formatNumber(pct)}% CPU (saturated)` });
+    // App nodes may run under a CPU quota (nodeCpu cores); everything else can use one core at most per process.
+    const quota = proc.startsWith("node-") && typeof r.appConfig.nodeCpu === "number" ? r.appConfig.nodeCpu : 1;
+    const limit = quota * 100;
+    // The bench already words this warning for some processes; do not say it twice.
+    const said = r.warnings.some((w) => w.startsWith(`${proc} hit`));
+    if (!said && pct >= (CPU_SATURATION_PCT / 100) * limit) {
+      out.push({
+        level: "warn",
+        scope,
+        message: `${proc} hit ${formatNumber(pct)}% CPU (limit ${formatNumber(limit)}%): saturated, it may have been the bottleneck`,
+      });
     }
   }
   for (const w of r.warnings) out.push({ level: "warn", scope, message: w });

@@ -129,8 +129,7 @@ for (const [name, fixture] of Object.entries(FIXTURES)) {
           assert.match(text, new RegExp(`${r.scenario} · ${r.app}: audit FAILED: ${r.audit.lost} lost`));
         }
       } else {
-        assert.equal(await banner.count(), 0, "no failure banner for a clean run");
-        assert.ok(await page.locator("#banner-ok").isVisible());
+        assert.equal(await banner.count(), 0, "no failure banner for a run without failures");
       }
 
       await page.screenshot({ path: join(TEST_OUTPUT, `report-${name}-first-screen.png`) });

@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ackRecord, createJourney, mixSeed } from "../../scenarios/journey-logic.js";
 import { capacity } from "../../scenarios/types.ts";
@@ -33,12 +34,14 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
   const pollSoldOut = phase === "measure" && (opts.pollSoldOut ?? true);
 
   const http = createHttpClient(base, { connections: opts.connections ?? 256, timeoutMs });
-  const poller = pollSoldOut ? createHttpClient(base, { connections: 1, timeoutMs: Math.min(timeoutMs, 2_000) }) : null;
+  const poller = pollSoldOut ? createHttpClient(base, { connections: 1, timeoutMs }) : null;
   const warnings: string[] = [];
   const warn = (m: string) => {
     if (warnings.length < 50) warnings.push(m);
   };
   const cutOff = new AbortController();
+  // Every journey in think time listens on this signal; thousands of listeners are expected, not a leak.
+  setMaxListeners(0, cutOff.signal);
   let inFlight = 0;
   let peakInFlight = 0;
   const stats = new Stats(phase, opts.onSecond, () => inFlight, warn);

@@ -5,7 +5,8 @@ import { parseSeatId } from "../../contract/ids.ts";
 /**
  * A tiny in-memory server speaking just enough of the booking API for the driver's own tests and its ceiling
  * bench: events, summary, seat list, holds (with TTL and request-id idempotency), confirm, release. It can
- * stall (answer nothing for a while, as a paused server would) or never answer at all. Not an app under test.
+ * answer after a fixed delay, stall (answer nothing for a while, as a paused server would) or never answer at
+ * all. Not an app under test.
  */
 export interface StubServer {
   url: string;
@@ -32,7 +33,9 @@ const AVAILABLE = 0;
 const HELD = 1;
 const SOLD = 2;
 
-export async function startStubServer(opts: { record?: boolean; neverAnswer?: boolean } = {}): Promise<StubServer> {
+export async function startStubServer(
+  opts: { record?: boolean; neverAnswer?: boolean; delayMs?: number } = {},
+): Promise<StubServer> {
   const events = new Map<string, EventState>();
   const received: StubServer["received"] = [];
   const count = { requests: 0 };
@@ -181,7 +184,7 @@ export async function startStubServer(opts: { record?: boolean; neverAnswer?: bo
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const raw = Buffer.concat(chunks).toString("utf8");
-      const wait = stallUntil - performance.now();
+      const wait = Math.max(stallUntil - performance.now(), opts.delayMs ?? 0);
       if (wait > 0) setTimeout(() => handle(req, res, raw), wait);
       else handle(req, res, raw);
     });

@@ -30,6 +30,8 @@ export interface K6Run {
   outcomes: Array<{ time: number; outcome: string }>;
   /** The `vus` gauge (k6 emits it once a second, without a scenario tag). */
   vus: Array<{ time: number; value: number }>;
+  /** The script's `error_codes` counter by `code` tag: the API's error code, http_<status>, timeout, ... */
+  errorCodes: Record<string, number>;
   /** Sums of every counter in the scenario: k6's (iterations, dropped_iterations, http_reqs) and the script's. */
   counters: Record<string, number>;
   /** Acks with `t` in epoch ms; rebased by the converter. */
@@ -72,6 +74,7 @@ export async function parseK6Ndjson(source: string | K6Source, opts: ParseOption
     drops: [],
     outcomes: [],
     vus: [],
+    errorCodes: {},
     counters: {},
     acks: [],
     metrics: {},
@@ -118,6 +121,11 @@ export async function parseK6Ndjson(source: string | K6Source, opts: ParseOption
       case "dropped_iterations":
         for (let i = 0; i < p.value; i++) run.drops.push(p.time);
         break;
+      case "error_codes": {
+        const code = p.tags.code ?? "unknown";
+        run.errorCodes[code] = (run.errorCodes[code] ?? 0) + p.value;
+        break;
+      }
       case "journeys":
         run.outcomes.push({ time: p.time, outcome: p.tags.outcome ?? "unknown" });
         break;

@@ -18,9 +18,12 @@ export interface K6RunContext {
   warnings?: string[];
 }
 
-// k6 error codes (k6 docs, "Error codes"): 1050 is a request timeout; keep the others by number.
+// k6 error codes (k6 docs, "Error codes") as the embedded driver names a missing answer (script.js does the same).
 function errorCodeName(code: number): string {
-  return code === 1050 ? "timeout" : `k6_${code || 1000}`;
+  if (code === 1050 || code === 1211) return "timeout";
+  if (code === 1212) return "connection_refused";
+  if (code === 1201 || code === 1220) return "connection_reset";
+  return "network_error";
 }
 
 /**
@@ -88,7 +91,8 @@ export function k6ResultToDriverResult(run: K6Run, ctx: K6RunContext): DriverRes
   const cutOff = Math.max(0, stats.journeys.started - stats.journeys.completed);
   stats.finish(Math.max(0, run.lastMs - origin));
 
-  const durationS = Math.max(0.001, (run.lastMs - origin) / 1000);
+  const durationS = Math.max(0.001, Math.round(run.lastMs - origin) / 1000);
+  const perS = (n: number) => Math.round((n / durationS) * 100) / 100;
   const requests = stats.all.totalCount;
   const dropped = stats.journeys.dropped;
   const latency = summarize(stats.all);
@@ -115,21 +119,27 @@ export function k6ResultToDriverResult(run: K6Run, ctx: K6RunContext): DriverRes
     journeys: { ...stats.journeys, outcomes },
     requests: { total: requests, byEndpoint: stats.endpointSummaries(), byStatus: { ...stats.byStatus } },
     throughput: {
-      requestsPerS: requests / durationS,
-      journeysPerS: stats.journeys.started / durationS,
-      bookingsPerS: stats.bookings.confirmed / durationS,
+      requestsPerS: perS(requests),
+      journeysPerS: perS(stats.journeys.started),
+      bookingsPerS: perS(stats.bookings.confirmed),
     },
     latency,
     serviceTime: latency,
     spectrum: spectrum(stats.all),
-    errors: { count: stats.errors, rate: requests > 0 ? stats.errors / requests : 0, byCode: { ...stats.byCode } },
+    errors: {
+      count: stats.errors,
+      rate: requests > 0 ? stats.errors / requests : 0,
+      // The script names each unexpected answer as the embedded driver does (the API's error code); a script
+      // without that counter gets http_<status> / timeout from the samples alone.
+      byCode: Object.keys(run.errorCodes).length > 0 ? { ...run.errorCodes } : { ...stats.byCode },
+    },
     bookings: { ...stats.bookings },
     sellOutS: ctx.sellOutS ?? null,
     series: stats.series(),
     seconds: stats.seconds,
     health: {
       cpuS,
-      cpuPercent: (cpuS / durationS) * 100,
+      cpuPercent: Math.round((cpuS / durationS) * 1000) / 10,
       maxLagMs: 0,
       p99LagMs: 0,
       eventLoopP99Ms: 0,

@@ -28,6 +28,8 @@ export interface K6Options {
 export interface VuLimits {
   maxVUs?: number;
   preAllocatedVUs?: number;
+  /** Request timeout in ms (default 10,000): the graceful stop is this plus 2 s. */
+  timeoutMs?: number;
 }
 
 export declare function k6Duration(seconds: number): string;

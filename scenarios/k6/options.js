@@ -51,13 +51,13 @@ export function vuSizing(peakRate, journey, limits) {
 function arrivalScenario(startRate, stages, journey, limits, startS) {
   const unit = pickTimeUnit([startRate, ...stages.map((s) => s.target)]);
   const peak = Math.max(startRate, ...stages.map((s) => s.target));
-  const steps = requestsPerJourney(journey);
   const sizing = vuSizing(peak, journey, limits);
+  const timeoutMs = limits && limits.timeoutMs > 0 ? limits.timeoutMs : 10000;
   return {
     executor: "ramping-arrival-rate",
     startTime: k6Duration(startS),
-    // Long enough for a journey that started in the last second to finish at 1 s a request.
-    gracefulStop: k6Duration(Math.max(5, Math.ceil((steps * (1000 + journey.thinkMs)) / 1000))),
+    // As the embedded driver's grace: in-flight journeys get the request timeout plus 2 s, then are cut off.
+    gracefulStop: k6Duration(Math.ceil((timeoutMs + 2000) / 1000)),
     startRate: Math.round(startRate * unit),
     timeUnit: `${unit}s`,
     stages: stages.map((s) => ({ duration: k6Duration(s.durationS), target: Math.round(s.target * unit) })),

@@ -9,7 +9,7 @@
 // EVENT_ID-warmup: warm-up traffic gets its own event, as in the embedded driver; both must exist, created by
 // the harness or compose's prepare step: setup only checks), PHASE ("all" = warm-up then measured, default;
 // "warmup" or "measure" = that phase alone, as the harness runs it), RUN_SEED (journey seeds, default 1),
-// REQUEST_TIMEOUT (default "10s", the embedded driver's), STATEBENCH_MAX_VUS / STATEBENCH_PREALLOCATED_VUS (VU
+// REQUEST_TIMEOUT_MS (default 10000, the embedded driver's), STATEBENCH_MAX_VUS / STATEBENCH_PREALLOCATED_VUS (VU
 // caps), STATEBENCH_BEACON (a URL setup() calls when the load is about to start; the harness aligns faults on it).
 //
 // Acknowledgement log: every hold/confirm/release answer is one sample of the `ack` Counter, tagged with the
@@ -31,13 +31,14 @@ const BASE_URL = (__ENV.BASE_URL || "http://127.0.0.1:8080").replace(/\/+$/, "")
 const EVENT_ID = __ENV.EVENT_ID || scenario.name;
 const WARMUP_EVENT_ID = __ENV.WARMUP_EVENT_ID || `${EVENT_ID}-warmup`;
 const RUN_SEED = Number(__ENV.RUN_SEED || 1);
-const TIMEOUT = __ENV.REQUEST_TIMEOUT || "10s";
+const TIMEOUT_MS = Number(__ENV.REQUEST_TIMEOUT_MS || 10000);
 
 export const options = k6Options(
   scenario,
   {
     maxVUs: Number(__ENV.STATEBENCH_MAX_VUS || 0),
     preAllocatedVUs: Number(__ENV.STATEBENCH_PREALLOCATED_VUS || 0),
+    timeoutMs: TIMEOUT_MS,
   },
   __ENV.PHASE || "all",
 );
@@ -52,6 +53,7 @@ const releasesOk = new Counter("releases_ok");
 const journeysStarted = new Counter("journeys_started");
 const journeysCapped = new Counter("journeys_capped");
 const journeys = new Counter("journeys");
+const errorCodes = new Counter("error_codes");
 const ack = new Counter("ack");
 const windowStart = new Gauge("window_start");
 
@@ -113,13 +115,30 @@ function countOutcome(step, status) {
   }
 }
 
+// k6 error codes (k6 docs, "Error codes") as the embedded driver names a missing answer.
+function noAnswerCode(k6Code) {
+  if (k6Code === 1050 || k6Code === 1211) return "timeout";
+  if (k6Code === 1212) return "connection_refused";
+  if (k6Code === 1201 || k6Code === 1220) return "connection_reset";
+  return "network_error";
+}
+
+// An unexpected answer's code as the embedded driver counts it: the API's error code, else http_<status>.
+function errorCode(status, body, res) {
+  if (status === 0) return noAnswerCode(res.error_code);
+  if (body && body.error && typeof body.error.code === "string") return body.error.code;
+  return `http_${status}`;
+}
+
 /** Sends one step of the journey and returns the answer as the state machine wants it. */
 function send(step) {
-  const params = { headers: HEADERS, tags: { name: step.endpoint }, timeout: TIMEOUT };
+  const params = { headers: HEADERS, tags: { name: step.endpoint }, timeout: `${TIMEOUT_MS}ms` };
   const res = http.request(step.method, BASE_URL + step.path, step.body, params);
   const status = res.status || 0;
   const body = parseBody(res);
-  errors.add(isError(status));
+  const bad = isError(status);
+  errors.add(bad);
+  if (bad) errorCodes.add(1, { name: step.endpoint, code: errorCode(status, body, res) });
   check(res, { [`${step.endpoint} answered`]: () => !isError(status) });
   countOutcome(step, status);
   recordAck(step, status, body);
@@ -145,9 +164,9 @@ export default function () {
     eventId: warm ? WARMUP_EVENT_ID : EVENT_ID,
     sections: scenario.event.sections,
     journey: scenario.journey,
-    // The embedded driver's user ids (w<seed>-i / m<seed>-i): unique per phase, and the same journey i makes
+    // The embedded driver's user ids (w<seed base 36>-i, m...): unique per phase, and the same journey i makes
     // the same choices with either driver.
-    userId: `${warm ? "w" : "m"}${RUN_SEED}-${index}`,
+    userId: `${warm ? "w" : "m"}${RUN_SEED.toString(36)}-${index}`,
     seed: mixSeed(RUN_SEED, index),
   });
   let step = journey.next();

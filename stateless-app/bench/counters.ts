@@ -16,7 +16,11 @@ export async function pgStatements(db: pg.Pool): Promise<Array<{ query: string; 
      WHERE query ILIKE '%stateless.%' OR query ~* '^(BEGIN|COMMIT|ROLLBACK)'
      ORDER BY calls DESC`,
   );
-  return res.rows.map((r) => ({ query: r.query.replace(/\s+/g, " ").slice(0, 90), calls: Number(r.calls), rows: Number(r.rows) }));
+  return res.rows.map((r) => ({
+    query: r.query.replace(/\s+/g, " ").slice(0, 90),
+    calls: Number(r.calls),
+    rows: Number(r.rows),
+  }));
 }
 
 /**

@@ -23,7 +23,13 @@ const connections = Math.min(512, Number(values.connections));
 const calibrate = Math.min(5_000, Number(values.calibrate));
 const SEATS = 200_000;
 
-const stack = await startStack({ app: "stateless", nodes: 1, workers: 1, writeMode: mode, nodeCpu: values.cpu === "none" ? null : Number(values.cpu) });
+const stack = await startStack({
+  app: "stateless",
+  nodes: 1,
+  workers: 1,
+  writeMode: mode,
+  nodeCpu: values.cpu === "none" ? null : Number(values.cpu),
+});
 const node = stack.nodes.find((n) => n.role === "api");
 if (!node || !stack.redisUrl) throw new Error("no api node");
 const http = new Pool(node.url, { connections });

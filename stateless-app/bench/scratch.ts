@@ -1,4 +1,5 @@
 import { startFixture } from "../test/fixture.ts";
+
 const f = await startFixture("queue");
 try {
   await f.call("PUT", "/events/e1", { sections: [{ id: "A", seats: 200000 }] });
@@ -8,7 +9,11 @@ try {
       let t = performance.now();
       const holds: string[] = [];
       for (let i = 1; i <= 200; i++) {
-        const r = await f.call("POST", `/events/${ev}/holds`, { seatId: `A-${i + round * 200}`, userId: "u", requestId: `r${i}-${round}` });
+        const r = await f.call("POST", `/events/${ev}/holds`, {
+          seatId: `A-${i + round * 200}`,
+          userId: "u",
+          requestId: `r${i}-${round}`,
+        });
         holds.push((r.json as { holdId: string }).holdId);
       }
       const th = (performance.now() - t) / 200;

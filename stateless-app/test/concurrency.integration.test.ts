@@ -44,7 +44,9 @@ describe("stateless concurrency: 2,000 holds on 100 seats, 3 replicas", () => {
     const summary = (await http.send("GET", `/events/${eventId}`)).json;
     assert.deepEqual(summary, { eventId, capacity: SEATS, available: 0, held: SEATS, sold: 0 });
 
-    const confirms = await Promise.all(winners.map((w) => http.send("POST", `/events/${eventId}/holds/${w.holdId}/confirm`)));
+    const confirms = await Promise.all(
+      winners.map((w) => http.send("POST", `/events/${eventId}/holds/${w.holdId}/confirm`)),
+    );
     assert.ok(
       confirms.every((c) => c.status === 200),
       JSON.stringify(confirms.filter((c) => c.status !== 200)),
@@ -57,12 +59,25 @@ describe("stateless concurrency: 2,000 holds on 100 seats, 3 replicas", () => {
           [eventId],
         )
       ).rows;
-    assert.ok(await until(async () => (await rows()).length >= SEATS, 30_000), "the worker did not write every booking");
+    assert.ok(
+      await until(async () => (await rows()).length >= SEATS, 30_000),
+      "the worker did not write every booking",
+    );
     const written = await rows();
     assert.equal(written.length, SEATS);
     assert.equal(new Set(written.map((r) => r.seat_id)).size, SEATS);
     assert.deepEqual(new Set(written.map((r) => r.booking_id)), acked);
     const after = (await http.send("GET", `/events/${eventId}`)).json;
     assert.deepEqual(after, { eventId, capacity: SEATS, available: 0, held: 0, sold: SEATS });
+  });
+
+  it("SIGTERM: an API replica and the worker shut down gracefully (exit code 0), the others keep serving", async () => {
+    const api = stack.nodes.find((n) => n.id === "node-1");
+    const worker = stack.nodes.find((n) => n.role === "worker");
+    assert.ok(api && worker);
+    await Promise.all([stack.stopNode(api.id), stack.stopNode(worker.id)]);
+    assert.equal(await api.exited, 0);
+    assert.equal(await worker.exited, 0);
+    assert.equal((await http.send("GET", "/health")).status, 200);
   });
 });

@@ -21,7 +21,12 @@ describe("stateless crash: SIGKILL a replica and the worker mid-flow", () => {
     // Short job locks so the killed worker's jobs return to the queue within seconds.
     stack = await startStack({ app: "stateless", nodes: 2, workers: 1, env: { WORKER_LOCK_MS: "2000" } });
     const { databaseUrl, redisUrl } = stack;
-    const config = loadConfig({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl ?? "", NODE_ID: "test", LOG_LEVEL: "silent" });
+    const config = loadConfig({
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl ?? "",
+      NODE_ID: "test",
+      LOG_LEVEL: "silent",
+    });
     rt = await createRuntime(config, "worker");
   });
   after(async () => {
@@ -43,7 +48,11 @@ describe("stateless crash: SIGKILL a replica and the worker mid-flow", () => {
       while (Date.now() - started < LOAD_MS && next <= SEATS) {
         const seatId = `A-${next++}`;
         try {
-          const hold = await http.send("POST", `/events/${eventId}/holds`, { seatId, userId: `u${c}`, requestId: `r-${seatId}` });
+          const hold = await http.send("POST", `/events/${eventId}/holds`, {
+            seatId,
+            userId: `u${c}`,
+            requestId: `r-${seatId}`,
+          });
           if (hold.status !== 201) continue;
           const confirm = await http.send("POST", `/events/${eventId}/holds/${hold.json.holdId}/confirm`);
           if (confirm.status !== 200) continue;

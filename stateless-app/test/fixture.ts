@@ -25,7 +25,14 @@ export async function startFixture(writeMode: "queue" | "sync" = "queue"): Promi
     LOG_LEVEL: "silent",
   });
   const rt = await createRuntime(config, "api");
-  const app = createApp({ db: rt.db, store: rt.store, writer: rt.writer, node: "test-1", log: rt.log, metrics: rt.metrics });
+  const app = createApp({
+    db: rt.db,
+    store: rt.store,
+    writer: rt.writer,
+    node: "test-1",
+    log: rt.log,
+    metrics: rt.metrics,
+  });
   return {
     app,
     rt,
@@ -49,7 +56,9 @@ export async function startFixture(writeMode: "queue" | "sync" = "queue"): Promi
 }
 
 /** Everything the app has written: PostgreSQL rows and every Redis key with its value. */
-export async function snapshot(f: Fixture): Promise<{ events: number; bookings: number; redis: Record<string, string> }> {
+export async function snapshot(
+  f: Fixture,
+): Promise<{ events: number; bookings: number; redis: Record<string, string> }> {
   const ev = await f.rt.db.query<{ n: string }>("SELECT count(*) AS n FROM stateless.events");
   const bk = await f.rt.db.query<{ n: string }>("SELECT count(*) AS n FROM stateless.bookings");
   const redis: Record<string, string> = {};

@@ -1,0 +1,11 @@
+import { loadScenario, withOverrides } from "./scenarios/index.ts";
+import { prepareEvent, runDriver } from "./harness/driver/index.ts";
+import { startStubServer } from "./harness/driver/stub-server.ts";
+const srv = await startStubServer();
+const rate = Number(process.argv[2] ?? 50);
+const base = loadScenario("browse-heavy", "ci");
+const s = { ...base, journey: { ...base.journey, browseOnly: Number(process.argv[3] ?? 1), thinkMs: Number(process.argv[4] ?? 0) }, arrival: { ...base.arrival, startRate: rate, stages: [{ durationS: 3, target: rate }] } };
+await prepareEvent({ baseUrl: srv.url, eventId: "e1", scenario: s });
+const r = await runDriver({ scenario: s, baseUrl: srv.url, eventId: "e1", phase: "measure", seed: 7 });
+console.log(rate, r.latency, r.serviceTime, r.health, r.journeys);
+await srv.close();
