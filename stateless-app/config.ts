@@ -18,6 +18,8 @@ const Env = z.object({
   WORKER_BATCH_MAX: z.coerce.number().int().min(1).max(5_000).default(500),
   /** BullMQ job lock: a SIGKILLed worker's jobs return to `wait` after about this long. */
   WORKER_LOCK_MS: z.coerce.number().int().min(1_000).default(5_000),
+  /** When set, a V8 CPU profile of the process is written there on graceful shutdown (bench/profile-summary.ts). */
+  CPU_PROF_DIR: z.string().min(1).optional(),
 });
 
 /** Process configuration read from the environment (see docs/TEAM-BRIEF.md for the variables the stack sets). */

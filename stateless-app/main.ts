@@ -2,10 +2,12 @@
 // REDIS_URL, WRITE_MODE=queue|sync, LOG_LEVEL.
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
+import { startProfiler } from "./profiler.ts";
 import { createRuntime } from "./runtime.ts";
 import { serveWithShutdown } from "./serve.ts";
 
 const config = loadConfig();
+const stopProfiler = await startProfiler(config.CPU_PROF_DIR, config.NODE_ID);
 const rt = await createRuntime(config, "api");
 const app = createApp({
   db: rt.db,
@@ -15,4 +17,12 @@ const app = createApp({
   log: rt.log,
   metrics: rt.metrics,
 });
-await serveWithShutdown(app, { host: config.HOST, port: config.PORT, log: rt.log, cleanup: rt.close });
+await serveWithShutdown(app, {
+  host: config.HOST,
+  port: config.PORT,
+  log: rt.log,
+  cleanup: async () => {
+    await stopProfiler();
+    await rt.close();
+  },
+});

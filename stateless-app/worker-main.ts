@@ -4,11 +4,13 @@ import { Hono } from "hono";
 import type { Health } from "../contract/index.ts";
 import { loadConfig } from "./config.ts";
 import { notFound } from "./errors.ts";
+import { startProfiler } from "./profiler.ts";
 import { startWorker } from "./queue/index.ts";
 import { createRuntime } from "./runtime.ts";
 import { serveWithShutdown } from "./serve.ts";
 
 const config = loadConfig();
+const stopProfiler = await startProfiler(config.CPU_PROF_DIR, config.NODE_ID);
 const rt = await createRuntime(config, "worker");
 const w = startWorker({
   redisUrl: config.REDIS_URL,
@@ -37,6 +39,7 @@ await serveWithShutdown(app, {
   // worker.close() waits for the jobs in hand, whose promises settle when their batch is committed.
   cleanup: async () => {
     await w.close();
+    await stopProfiler();
     await rt.close();
   },
   graceMs: 30_000,

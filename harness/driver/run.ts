@@ -120,11 +120,13 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
         }
         if (step.endpoint === "event-summary" && a.status === 200) sawSummary(a.body, done - t0);
         lastDone = done;
+        if (a.code === "cut_off") break;
         step = j.next({ status: a.status, body: a.body });
       }
     } catch {
       // Only the cut-off sleep rejects; the journey ends where it was.
     }
+    // A journey the time bound interrupted has no outcome of its own: it was cut off.
     stats.ended(j.outcome ?? "cut-off");
   }
 

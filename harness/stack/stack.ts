@@ -72,6 +72,17 @@ export interface Stack {
 const ROOT = resolve(import.meta.dirname, "..", "..");
 const NON_FATAL = new Set<string>(["SIGSTOP", "SIGCONT", "SIGTSTP", "SIGUSR1", "SIGUSR2", "SIGHUP", "SIGWINCH"]);
 
+/**
+ * Waits for every start, then throws the first failure: unlike Promise.all, nothing is still starting when the
+ * caller cleans up, so no process escapes the stop.
+ */
+async function settleAll<T>(promises: Array<Promise<T>>): Promise<T[]> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
 /** Fails before any server starts when an entry file is missing, naming it. */
 function checkEntries(def: AppDefinition, root: string, workers: number): void {
   const entries = [def.node.entry, ...(def.worker && workers > 0 ? [def.worker.entry] : [])];
@@ -158,13 +169,21 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
 
   try {
-    [pg, redis, lb] = await Promise.all([
-      startPostgres({ runDir }),
-      def.needsRedis ? startRedis({ runDir }) : Promise.resolve(null),
-      startHaproxy({ runDir }),
+    await settleAll([
+      startPostgres({ runDir }).then((s) => {
+        pg = s;
+      }),
+      def.needsRedis
+        ? startRedis({ runDir }).then((s) => {
+            redis = s;
+          })
+        : Promise.resolve(),
+      startHaproxy({ runDir }).then((s) => {
+        lb = s;
+      }),
     ]);
     const worker = def.worker;
-    await Promise.all([
+    await settleAll([
       ...Array.from({ length: opts.nodes }, () => start(def.node, true)),
       ...(worker ? Array.from({ length: workers }, () => start(worker, false)) : []),
     ]);
@@ -172,9 +191,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await stopAll();
     throw err;
   }
-  const haproxy = lb;
-  const postgres = pg;
-  const redisServer = redis;
+  // TS cannot see the assignments inside the callbacks above; settleAll resolved, so all are set.
+  const haproxy = lb as unknown as Haproxy;
+  const postgres = pg as unknown as PostgresServer;
+  const redisServer = redis as RedisServer | null;
 
   return {
     url: haproxy.url,
@@ -188,7 +208,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     },
     async addNodes(n) {
       if (stopping) throw new Error("stack is stopping");
-      return Promise.all(Array.from({ length: n }, () => start(def.node, true)));
+      return settleAll(Array.from({ length: n }, () => start(def.node, true)));
     },
     async killNode(id, signal = "SIGKILL") {
       const node = find(id);

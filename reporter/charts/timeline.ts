@@ -4,7 +4,8 @@ import type { Pairing, Side } from "../view.ts";
 import { faultMarkers, uniqueFaults } from "./fault-markers.ts";
 import { APP_SHADES, INFRA_COLORS, SIDE_COLORS, SIDE_TINTS } from "./palette.ts";
 
-type Point = { x: number; y: number };
+/** y null = no sample that second: drawn as a gap, never as an invented zero. */
+type Point = { x: number; y: number | null };
 type LineDataset = ChartDataset<"line", Point[]>;
 
 /** A chart of the per-scenario section: the id is stable (tests and anchors use it), the title is for humans. */
@@ -19,9 +20,14 @@ export function points(ts: TimeSeries, ys: Array<number | null> | undefined): Po
   const out: Point[] = [];
   ts.t.forEach((x, i) => {
     const y = ys[i];
-    if (typeof y === "number" && Number.isFinite(y)) out.push({ x, y });
+    out.push({ x, y: typeof y === "number" && Number.isFinite(y) ? y : null });
   });
   return out;
+}
+
+/** The sampled values of a series (gaps left out). */
+export function values(data: Point[]): number[] {
+  return data.flatMap((p) => (p.y === null ? [] : [p.y]));
 }
 
 export function compactTick(v: number | string): string {
@@ -33,13 +39,14 @@ export function compactTick(v: number | string): string {
   return `${+n.toFixed(abs < 1 && abs > 0 ? 2 : 1)}`;
 }
 
-/** Log scale when the values span more than this factor (latency spikes during a fault would flatten the rest). */
+/** Log scale (where allowed) when the values span more than this factor. */
 const LOG_SPAN = 30;
 
 /** A y axis: linear from zero, or logarithmic when the values span more than LOG_SPAN (and are all positive). */
-export function yScale(title: string, values: number[]): Record<string, unknown> {
+export function yScale(title: string, values: number[], allowLog = true): Record<string, unknown> {
   const positive = values.filter((v) => v > 0);
   const log =
+    allowLog &&
     positive.length > 0 &&
     positive.length === values.length &&
     Math.max(...positive) / Math.min(...positive) > LOG_SPAN;
@@ -71,8 +78,9 @@ export function timeChart(
   yTitle: string,
   faults: Pairing,
   extraScales: Record<string, unknown> = {},
+  allowLog = false,
 ): ChartConfiguration {
-  const ys = datasets.filter((d) => !d.yAxisID || d.yAxisID === "y").flatMap((d) => d.data.map((p) => p.y));
+  const ys = datasets.filter((d) => !d.yAxisID || d.yAxisID === "y").flatMap((d) => values(d.data));
   return {
     type: "line",
     data: { datasets },
@@ -87,7 +95,7 @@ export function timeChart(
           grid: { color: "#f3f4f6" },
           ticks: { maxTicksLimit: 12 },
         },
-        y: yScale(yTitle, ys),
+        y: yScale(yTitle, ys, allowLog),
         ...extraScales,
       },
       plugins: {
@@ -127,18 +135,20 @@ function latency(p: Pairing): ChartConfiguration {
       borderDash: [6, 4],
     }),
   ]);
-  return timeChart(ds, "latency (ms)", p);
+  // Latency alone may go logarithmic: a fault's spike would otherwise flatten the steady state into the axis.
+  return timeChart(ds, "latency (ms)", p, {}, true);
 }
 
 function throughput(p: Pairing): ChartConfiguration {
   const ds = sides(p).flatMap(([s, i]) => [
     line(`${s.label} requests`, points(s.series as TimeSeries, s.series?.requestsPerS), SIDE_COLORS[i] ?? "#000"),
-    line(`${s.label} errors`, points(s.series as TimeSeries, s.series?.errorsPerS), SIDE_TINTS[i] ?? "#999", {
-      borderDash: [3, 3],
+    line(`${s.label} errors`, points(s.series as TimeSeries, s.series?.errorsPerS), APP_SHADES[i]?.[0] ?? "#999", {
+      borderDash: [2, 3],
+      borderWidth: 1.5,
       yAxisID: "y1",
     }),
   ]);
-  const errMax = Math.max(0, ...ds.filter((d) => d.yAxisID === "y1").flatMap((d) => d.data.map((q) => q.y)));
+  const errMax = Math.max(0, ...ds.filter((d) => d.yAxisID === "y1").flatMap((d) => values(d.data)));
   return timeChart(ds, "throughput (req/s)", p, {
     y1: {
       type: "linear",

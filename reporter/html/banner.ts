@@ -1,8 +1,19 @@
 import type { Alert } from "../alerts.ts";
 import { esc } from "./escape.ts";
 
-function list(alerts: Alert[]): string {
-  return `<ul>${alerts.map((a) => `<li><span class="scope">${esc(a.scope)}:</span> ${esc(a.message)}</li>`).join("")}</ul>`;
+/** Warnings shown before the rest fold away: the banner must not push the verdict table off the first screen. */
+const SHOWN_WARNINGS = 4;
+
+function items(alerts: Alert[]): string {
+  return alerts.map((a) => `<li><span class="scope">${esc(a.scope)}:</span> ${esc(a.message)}</li>`).join("");
+}
+
+function list(alerts: Alert[], fold = Number.POSITIVE_INFINITY): string {
+  if (alerts.length <= fold) return `<ul>${items(alerts)}</ul>`;
+  return (
+    `<ul>${items(alerts.slice(0, fold))}</ul><details><summary>${alerts.length - fold} more</summary>` +
+    `<ul>${items(alerts.slice(fold))}</ul></details>`
+  );
 }
 
 /**
@@ -22,7 +33,7 @@ export function bannerHtml(alerts: Alert[]): string {
   if (warns.length > 0) {
     parts.push(
       `<div class="banner banner-warn" id="banner-warn"><strong>${warns.length} warning${warns.length === 1 ? "" : "s"}` +
-        `</strong> — read the affected numbers with care${list(warns)}</div>`,
+        `</strong> — read the affected numbers with care${list(warns, SHOWN_WARNINGS)}</div>`,
     );
   }
   if (parts.length === 0) {

@@ -28,6 +28,7 @@ h3 a { color: inherit; text-decoration: none; }
 .banner { border-radius: 6px; padding: 10px 14px; margin: 8px 0; border: 1px solid; }
 .banner ul { margin: 6px 0 0; padding-left: 20px; }
 .banner li { margin: 2px 0; }
+.banner details summary { cursor: pointer; margin: 4px 0 0 20px; font-weight: 600; }
 .banner .scope { font-weight: 600; }
 .banner-fail { background: var(--bad-bg); border-color: #fca5a5; color: #7f1d1d; border-left: 6px solid var(--bad); }
 .banner-fail > strong { font-size: 15px; }

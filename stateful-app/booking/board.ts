@@ -1,3 +1,4 @@
+// Cluster layer (issue 5) added `summaryOf` and `listOf` below: the per-shard counts of the fan-out design above.
 import type { EventSummary, SeatStatus } from "../../contract/index.ts";
 import type { Layout } from "./layout.ts";
 import type { SeatEvent } from "./seat-actor.ts";
@@ -82,6 +83,46 @@ export class EventBoard {
       for (let n = 1; n <= section.seats && out.length < query.limit; n++) {
         const s = this.status[offset + n - 1] ?? AVAILABLE;
         if (want === -1 || s === want) out.push({ seatId: `${section.id}-${n}`, status: STATUS[s] ?? "available" });
+      }
+      if (out.length >= query.limit) break;
+    }
+    return out;
+  }
+
+  /**
+   * Cluster fan-out: the counts over the seats whose shard is marked in `shards` (`seatShard[i]` is the shard
+   * of seat index i in layout order). One pass over two typed arrays, no actor involved.
+   */
+  summaryOf(seatShard: Uint16Array, shards: Uint8Array): Omit<EventSummary, "eventId"> {
+    let available = 0;
+    let held = 0;
+    let sold = 0;
+    for (let i = 0; i < this.capacity; i++) {
+      if (shards[seatShard[i] ?? 0] !== 1) continue;
+      const s = this.status[i];
+      if (s === HELD) held++;
+      else if (s === SOLD) sold++;
+      else available++;
+    }
+    return { capacity: available + held + sold, available, held, sold };
+  }
+
+  /** Cluster fan-out: like `list`, over the seats whose shard is marked in `shards`, with each seat's layout index. */
+  listOf(
+    query: { status?: SeatStatus; section?: string; limit: number },
+    seatShard: Uint16Array,
+    shards: Uint8Array,
+  ): Array<{ index: number; seatId: string; status: SeatStatus }> {
+    const want = query.status === undefined ? -1 : STATUS.indexOf(query.status);
+    const out: Array<{ index: number; seatId: string; status: SeatStatus }> = [];
+    for (const section of this.layout.sections) {
+      if (query.section !== undefined && section.id !== query.section) continue;
+      const offset = this.offsets.get(section.id) ?? 0;
+      for (let n = 1; n <= section.seats && out.length < query.limit; n++) {
+        const index = offset + n - 1;
+        if (shards[seatShard[index] ?? 0] !== 1) continue;
+        const s = this.status[index] ?? AVAILABLE;
+        if (want === -1 || s === want) out.push({ index, seatId: `${section.id}-${n}`, status: STATUS[s] ?? "available" });
       }
       if (out.length >= query.limit) break;
     }

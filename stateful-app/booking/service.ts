@@ -1,3 +1,4 @@
+// Cluster layer (issue 5) added `boardOf` and `reloadBoards` (fan-out reads and board reload on shard acquisition).
 import {
   ApiError,
   type Booking,
@@ -130,6 +131,19 @@ export class BookingService {
     if (seatId === undefined) return actorKey("event", eventId);
     const { kind, id } = ownerOf(layout, seatId);
     return actorKey(kind, id);
+  }
+
+  /** The event's board (loaded from the journal on first use); 404 when the event does not exist. */
+  async boardOf(eventId: string): Promise<EventBoard> {
+    return this.board(await this.layout(eventId));
+  }
+
+  /**
+   * Cluster: this node gained shards, so its boards are stale for their seats. Dropped boards reload from the
+   * journal on next use; the previous owner flushed (hand-off) or was fenced (failover) before the acquisition.
+   */
+  reloadBoards(): void {
+    this.boards.clear();
   }
 
   stats(): BookingStats {

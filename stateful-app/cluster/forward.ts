@@ -5,6 +5,9 @@ import type { Route } from "../runtime/placement.ts";
 /** Header a forwarding node adds; a request carrying it is never forwarded again (one hop at most). */
 export const FORWARDED_BY = "x-statebench-forwarded-by";
 
+/** Response header naming the node whose actor answered (set by the forwarder on forwarded answers). */
+export const SERVED_BY = "x-statebench-served-by";
+
 /** Options for `Forwarder`. */
 export interface ForwarderOptions {
   nodeId: string;
@@ -16,8 +19,14 @@ export interface ForwarderOptions {
 
 /** Request counters for /metrics: where this node's requests were served. */
 export interface RoutingStats {
+  /** Single-actor requests from clients answered by an actor of this node. */
   local: number;
+  /** Single-actor requests from clients sent on to the owner. */
   forwarded: number;
+  /** Requests forwarded here by peers (counted as `forwarded` on the sender). */
+  fromPeers: number;
+  /** Summary and listing reads, each asking all N nodes. */
+  fanOutReads: number;
   /** Answered 503 here: shard moving, no live owner, or a second hop refused. */
   unavailable: number;
   /** Forwards that failed in transport (peer dead, paused, refused) and were answered 503. */
@@ -44,7 +53,14 @@ export function unavailableResponse(retryAfterMs: number, message: string): Resp
  */
 export class Forwarder {
   private readonly pools = new Map<string, Pool>();
-  private readonly counters: RoutingStats = { local: 0, forwarded: 0, unavailable: 0, forwardFailed: 0 };
+  private readonly counters: RoutingStats = {
+    local: 0,
+    forwarded: 0,
+    fromPeers: 0,
+    fanOutReads: 0,
+    unavailable: 0,
+    forwardFailed: 0,
+  };
   private readonly connections: number;
   private readonly timeoutMs: number;
   private closed: Promise<void> | null = null;
@@ -75,7 +91,32 @@ export class Forwarder {
     }
     this.counters.forwarded++;
     const hasBody = req.method !== "GET" && req.method !== "HEAD" && body !== undefined;
-    return this.forward(req, route.url, hasBody ? new Uint8Array(await body()) : undefined);
+    const target = new URL(req.url);
+    return this.forward(
+      req.method,
+      target.pathname + target.search,
+      req.headers.get("content-type"),
+      route.url,
+      hasBody ? new Uint8Array(await body()) : undefined,
+    );
+  }
+
+  /**
+   * The HTTP layer's `Forward` hook (`http/routes.ts`): sends a whole request to the owner at `url`. Refuses a
+   * second hop with a 503.
+   */
+  readonly forwardRequest = async (
+    req: { method: string; path: string; headers: Headers; body?: string },
+    url: string,
+  ): Promise<Response> => {
+    if (req.headers.has(FORWARDED_BY)) return unavailableResponse(200, "shard not owned by this node, retry");
+    const body = req.body === undefined || req.body === "" ? undefined : Buffer.from(req.body);
+    return this.forward(req.method, req.path, req.headers.get("content-type"), url, body);
+  };
+
+  /** Counts one request (for counters not maintained by `dispatch`). */
+  count(kind: keyof RoutingStats): void {
+    this.counters[kind]++;
   }
 
   stats(): RoutingStats {
@@ -104,20 +145,20 @@ export class Forwarder {
     return pool;
   }
 
-  private async forward(req: Request, url: string, body: Uint8Array | undefined): Promise<Response> {
-    const target = new URL(req.url);
+  private async forward(
+    method: string,
+    path: string,
+    contentType: string | null,
+    url: string,
+    body: Uint8Array | undefined,
+  ): Promise<Response> {
     const headers: Record<string, string> = { [FORWARDED_BY]: this.opts.nodeId };
-    const type = req.headers.get("content-type");
-    if (type) headers["content-type"] = type;
+    if (contentType) headers["content-type"] = contentType;
     try {
-      const res = await this.pool(new URL(url).origin).request({
-        method: req.method as "GET",
-        path: target.pathname + target.search,
-        headers,
-        body,
-      });
+      const res = await this.pool(new URL(url).origin).request({ method: method as "GET", path, headers, body });
       const payload = await res.body.arrayBuffer();
       const out = new Headers();
+      out.set(SERVED_BY, typeof res.headers[SERVED_BY] === "string" ? res.headers[SERVED_BY] : url);
       for (const name of PASSED_HEADERS) {
         const v = res.headers[name];
         if (typeof v === "string") out.set(name, v);

@@ -15,6 +15,10 @@ const { values } = parseArgs({
     connections: { type: "string", default: "64" },
     calibrate: { type: "string", default: "300" },
     cpu: { type: "string", default: "1" },
+    /** Folder for `--cpu-prof` profiles of the app processes (written when they exit). */
+    profile: { type: "string" },
+    /** Keep the stack's logs here (default: a temp folder removed at the end). */
+    "run-dir": { type: "string" },
   },
 });
 const mode = values.mode === "sync" ? "sync" : "queue";
@@ -28,6 +32,8 @@ const stack = await startStack({
   nodes: 1,
   workers: 1,
   writeMode: mode,
+  runDir: values["run-dir"],
+  env: values.profile ? { CPU_PROF_DIR: values.profile } : {},
   nodeCpu: values.cpu === "none" ? null : Number(values.cpu),
 });
 const node = stack.nodes.find((n) => n.role === "api");

@@ -1,0 +1,15 @@
+import { loadScenario } from "./scenarios/index.ts";
+import { prepareEvent, runDriver } from "./harness/driver/index.ts";
+import { startStubServer } from "./harness/driver/stub-server.ts";
+const srv = await startStubServer({ record: true, delayMs: 200 });
+const s = structuredClone(loadScenario("browse-heavy", "ci"));
+s.journey = { ...s.journey, browseOnly: 1, thinkMs: 0 };
+s.arrival = { ...s.arrival, startRate: 200, stages: [{ durationS: 6, target: 200 }], maxJourneys: 100000 };
+await prepareEvent({ baseUrl: srv.url, eventId: "rate", scenario: s });
+const r = await runDriver({ scenario: s, baseUrl: srv.url, eventId: "rate", phase: "measure", seed: 1, pollSoldOut: false });
+const f = srv.received.filter((x) => x.method === "GET" && x.path === "/events/rate").map((x) => x.at);
+const t0 = f[0]!;
+const res = f.map((t, i) => t - t0 - i * 5);
+for (let i = 0; i < f.length; i += 100) console.log(i, res.slice(i, i + 100).reduce((a, b) => Math.max(a, b), -1e9).toFixed(1), res.slice(i, i+100).reduce((a,b)=>a+b,0)/100);
+console.log(r.health, f.length);
+await srv.close();

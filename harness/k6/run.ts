@@ -1,0 +1,245 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomInt } from "node:crypto";
+import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { scenarioToJson } from "../../scenarios/index.ts";
+import { capacity, type Scenario } from "../../scenarios/types.ts";
+import { checkTarget } from "../driver/http.ts";
+import { phasePlan, planSeconds } from "../driver/schedule.ts";
+import type { DriverOptions, DriverResult } from "../driver/types.ts";
+import { findK6 } from "./find.ts";
+import { parseK6Ndjson } from "./parse.ts";
+import { type K6SummaryExport, readK6Summary } from "./summary.ts";
+import { k6Acks, k6ResultToDriverResult } from "./to-driver-result.ts";
+
+/** The k6 script statebench runs. */
+export const K6_SCRIPT = fileURLToPath(new URL("../../scenarios/k6/script.js", import.meta.url));
+
+/**
+ * `runDriver`'s options plus where k6 writes its files. `onSecond` and `onAck` are called after k6 exits (k6
+ * writes its samples to a file, read once at the end), `onStart` when the script's setup() reaches the
+ * harness's beacon, right before k6 starts the phase's scenario.
+ */
+export interface K6DriverOptions extends DriverOptions {
+  /** Folder for scenario.json, points.ndjson.gz, summary-export.json, k6.log (created when missing). */
+  runDir: string;
+  /** k6 executable; default K6_BIN, then `k6` on PATH. */
+  k6Bin?: string;
+  /** Extra environment for k6 (K6_* options, proxies); statebench's own variables win. */
+  env?: Record<string, string>;
+  /** Called with k6's pid once it runs (for the process sampler). */
+  onSpawn?: (pid: number) => void;
+}
+
+export interface K6Extras {
+  bin: string;
+  exitCode: number | null;
+  /** k6's own threshold verdicts (from --summary-export), empty when the file is missing. */
+  thresholds: K6SummaryExport["thresholds"];
+  files: { scenario: string; points: string; summary: string; log: string };
+}
+
+export type K6DriverResult = DriverResult & { k6: K6Extras };
+
+// k6 exit codes (errext/exitcodes): 99 thresholds failed (the results are still complete), 105 stopped by a
+// signal (ours, on sold-out or abort).
+const OK_EXIT = new Set([0, 99, 105]);
+const CLOCK_TICKS = 100;
+
+async function cpuSecondsOf(pid: number): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** The phase's arrival profile, rescaled by `rateOverride`, written back into the scenario k6 reads. */
+function phaseScenario(s: Scenario, phase: DriverOptions["phase"], rateOverride?: number): Scenario {
+  const plan = phasePlan(s, phase, rateOverride);
+  const out = structuredClone(s);
+  out.arrival.maxJourneys = plan.maxJourneys;
+  if (phase === "warmup") out.arrival.warmupRate = plan.startRate;
+  else {
+    out.arrival.startRate = plan.startRate;
+    out.arrival.stages = plan.stages;
+  }
+  return out;
+}
+
+/** A one-shot local HTTP endpoint the script's setup() calls when the load is about to start. */
+async function startBeacon(onHit: (atMs: number) => void) {
+  let hit = false;
+  const server = createServer((_req, res) => {
+    if (!hit) {
+      hit = true;
+      onHit(Date.now());
+    }
+    res.writeHead(204).end();
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/start`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/**
+ * Runs one phase of a scenario on real k6 and returns the embedded driver's `DriverResult` (plus k6's exit code,
+ * threshold verdicts and file paths), so the bench can use either driver. Throws `K6NotFoundError` when there is
+ * no k6. The event must exist (`prepareEvent`). Bounded: the phase's schedule, k6's graceful stop (request
+ * timeout + 2 s), then SIGINT, then SIGKILL 30 s later.
+ */
+export async function runK6(opts: K6DriverOptions): Promise<K6DriverResult> {
+  const bin = findK6(opts.k6Bin);
+  checkTarget(opts.baseUrl, opts.allowRemote);
+  const seed = opts.seed ?? randomInt(2 ** 31);
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const scenario = phaseScenario(opts.scenario, opts.phase, opts.rateOverride);
+  const scheduleMs = planSeconds(phasePlan(scenario, opts.phase)) * 1000;
+  await mkdir(opts.runDir, { recursive: true });
+  const files = {
+    scenario: join(opts.runDir, "scenario.json"),
+    points: join(opts.runDir, "points.ndjson.gz"),
+    summary: join(opts.runDir, "summary-export.json"),
+    log: join(opts.runDir, "k6.log"),
+  };
+  await writeFile(files.scenario, scenarioToJson(scenario));
+  const warnings: string[] = [];
+
+  let windowStartMs: number | null = null;
+  let endedBy: DriverResult["window"]["endedBy"] = "schedule";
+  let soldOutAtMs: number | null = null;
+  let child: ChildProcess | null = null;
+  const timers: NodeJS.Timeout[] = [];
+  const stop = (why: DriverResult["window"]["endedBy"]) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (endedBy === "schedule") endedBy = why;
+    child.kill("SIGINT"); // k6 stops gracefully: outputs and the summary are still written
+    timers.push(setTimeout(() => child?.kill("SIGKILL"), 30_000));
+  };
+
+  const pollSoldOut = opts.phase === "measure" && (opts.pollSoldOut ?? true);
+  const seats = capacity(scenario);
+  let polling = false;
+  const poll = async () => {
+    if (polling || soldOutAtMs !== null || windowStartMs === null) return;
+    polling = true;
+    try {
+      const res = await fetch(`${opts.baseUrl.replace(/\/+$/, "")}/events/${encodeURIComponent(opts.eventId)}`, {
+        signal: AbortSignal.timeout(2_000),
+      });
+      const body = (await res.json()) as { sold?: number; capacity?: number };
+      const cap = typeof body.capacity === "number" ? body.capacity : seats;
+      if (res.status === 200 && typeof body.sold === "number" && cap > 0 && body.sold >= cap) {
+        soldOutAtMs = Date.now() - windowStartMs;
+        const tailEnd = soldOutAtMs + scenario.tailS * 1000;
+        if (scenario.stopWhenSoldOut && tailEnd < scheduleMs)
+          timers.push(setTimeout(() => stop("sold-out"), tailEnd - soldOutAtMs));
+      }
+    } catch (err) {
+      if (warnings.length < 20) warnings.push(`sold-out poll failed: ${(err as Error).message}`);
+    } finally {
+      polling = false;
+    }
+  };
+
+  const beacon = await startBeacon((atMs) => {
+    windowStartMs = atMs;
+    try {
+      opts.onStart?.(atMs);
+    } catch (err) {
+      warnings.push(`onStart threw: ${(err as Error).message}`);
+    }
+    if (pollSoldOut) timers.push(setInterval(() => void poll(), 1000));
+  });
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    ...opts.env,
+    K6_NO_USAGE_REPORT: "true",
+    SCENARIO_FILE: files.scenario,
+    BASE_URL: opts.baseUrl,
+    EVENT_ID: opts.eventId,
+    WARMUP_EVENT_ID: opts.eventId,
+    PHASE: opts.phase,
+    RUN_SEED: String(seed),
+    REQUEST_TIMEOUT_MS: String(timeoutMs),
+    STATEBENCH_BEACON: beacon.url,
+  };
+  if (opts.maxInFlight) env.STATEBENCH_MAX_VUS = String(opts.maxInFlight);
+  const args = ["run", "--no-color", "--out", `json=${files.points}`, `--summary-export=${files.summary}`, K6_SCRIPT];
+
+  let cpuS: number | null = null;
+  let exitCode: number | null = null;
+  const log: Buffer[] = [];
+  try {
+    child = spawn(bin, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = child;
+    proc.stdout?.on("data", (d: Buffer) => log.push(d));
+    proc.stderr?.on("data", (d: Buffer) => log.push(d));
+    const exited = once(proc, "close") as Promise<[number | null, NodeJS.Signals | null]>;
+    const spawnError = once(proc, "error").then(([e]) => {
+      throw e;
+    });
+    if (proc.pid) opts.onSpawn?.(proc.pid);
+    const onAbort = () => stop("aborted");
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener("abort", onAbort, { once: true });
+    // CPU of the k6 process, read while it lives (the last reading is its total).
+    timers.push(
+      setInterval(async () => {
+        if (proc.pid) cpuS = (await cpuSecondsOf(proc.pid)) ?? cpuS;
+      }, 500),
+    );
+    // Hard bound: the phase's schedule, k6's graceful stop, and a minute for k6's start-up and output flush.
+    timers.push(setTimeout(() => stop("aborted"), scheduleMs + timeoutMs + 2_000 + 60_000));
+    const [code, signal] = await Promise.race([exited, spawnError]);
+    opts.signal?.removeEventListener("abort", onAbort);
+    exitCode = code ?? (signal ? 128 : null);
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    await beacon.close();
+    await writeFile(files.log, Buffer.concat(log));
+  }
+  const tail = Buffer.concat(log).toString("utf8").split("\n").slice(-15).join("\n");
+  if (exitCode === null || !OK_EXIT.has(exitCode))
+    throw new Error(`k6 exited with ${exitCode} (log: ${files.log}):\n${tail}`);
+  if (!existsSync(files.points)) throw new Error(`k6 wrote no ${files.points} (log: ${files.log}):\n${tail}`);
+
+  const run = await parseK6Ndjson(files.points, { scenario: opts.phase === "warmup" ? "warmup" : "measured" });
+  let thresholds: K6SummaryExport["thresholds"] = [];
+  if (existsSync(files.summary)) thresholds = (await readK6Summary(files.summary)).thresholds;
+  else warnings.push("k6 wrote no summary export");
+  if ((run.counters.journeys_capped ?? 0) > 0 && endedBy === "schedule") endedBy = "max-journeys";
+  const origin = run.windowStartMs;
+  const ranMs = Math.min(scheduleMs, Math.max(0, run.lastMs - origin));
+  const result = k6ResultToDriverResult(run, {
+    phase: opts.phase,
+    seed,
+    scheduleS: Math.round(endedBy === "schedule" ? scheduleMs : ranMs) / 1000,
+    endedBy,
+    sellOutS: soldOutAtMs === null ? null : Math.round(soldOutAtMs) / 1000,
+    cpuS,
+    warnings,
+  });
+  for (const a of k6Acks(run, opts.ackOriginMs ?? origin)) {
+    try {
+      opts.onAck?.(a);
+    } catch (err) {
+      result.warnings.push(`onAck threw: ${(err as Error).message}`);
+      break;
+    }
+  }
+  try {
+    for (const s of result.seconds) opts.onSecond?.(s);
+  } catch (err) {
+    result.warnings.push(`onSecond threw: ${(err as Error).message}`);
+  }
+  return { ...result, k6: { bin, exitCode, thresholds, files } };
+}
