@@ -1,3 +1,5 @@
+// Cluster layer (issue 5) added NodeParts.applicationName (journal sessions carry the node's cluster prefix so a
+// peer declaring it dead can cut them) and NodeParts.metrics (the `cluster` section of /metrics).
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
@@ -6,14 +8,7 @@ import pino, { type Logger } from "pino";
 import { BookingService } from "./booking/index.ts";
 import type { NodeConfig } from "./config.ts";
 import { createHttpApp, type Forward } from "./http/index.ts";
-import {
-  ActorSystem,
-  type FenceCheck,
-  LocalPlacement,
-  migrate,
-  PgJournal,
-  type Placement,
-} from "./runtime/index.ts";
+import { ActorSystem, type FenceCheck, LocalPlacement, migrate, PgJournal, type Placement } from "./runtime/index.ts";
 
 /** What the cluster (or a test) may plug into a node; all optional for a single node. */
 export interface NodeParts {
@@ -22,6 +17,10 @@ export interface NodeParts {
   forward?: Forward;
   extend?: (app: Hono) => void;
   logger?: Logger;
+  /** `application_name` of the journal pool's sessions (default `statebench-<NODE_ID>`). */
+  applicationName?: string;
+  /** Extra sections merged into /metrics (the cluster's routing and ownership counters). */
+  metrics?: () => Record<string, unknown>;
 }
 
 /** A running node. `close()` is idempotent: stop accepting, flush the journal, stop actors, end the pool. */
@@ -43,7 +42,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
     connectionString: config.DATABASE_URL,
     max: config.DB_POOL_MAX,
     keepAlive: true,
-    application_name: `statebench-${config.NODE_ID}`,
+    application_name: parts.applicationName ?? `statebench-${config.NODE_ID}`,
   });
   pool.on("error", (err) => logger.warn({ err }, "idle database connection failed"));
   await migrate(pool);
@@ -79,7 +78,8 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
       booking,
       derived: {
         eventsPerTransaction: j.transactions === 0 ? 0 : j.eventsWritten / j.transactions,
-        statementsPerConfirmedBooking: booking.bookingsConfirmed === 0 ? null : j.statements / booking.bookingsConfirmed,
+        statementsPerConfirmedBooking:
+          booking.bookingsConfirmed === 0 ? null : j.statements / booking.bookingsConfirmed,
       },
     };
   };

@@ -12,6 +12,8 @@ const Env = z.object({
   LOG_LEVEL: LogLevel.default("warn"),
   /** pg pool size per process. */
   PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  /** Most bookings one replica puts in one BullMQ job (confirmations arriving together share a job). */
+  QUEUE_BATCH_MAX: z.coerce.number().int().min(1).max(5_000).default(200),
   /** BullMQ jobs a worker holds at once; the batcher turns them into multi-row INSERTs. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5_000).default(500),
   /** Largest multi-row INSERT the worker writes. */

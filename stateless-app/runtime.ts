@@ -2,10 +2,9 @@ import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type pg from "pg";
 import type { Config } from "./config.ts";
-import type { BookingRow } from "./db/index.ts";
 import { createPool, migrate, poolStats } from "./db/index.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { createQueue, queueDepth, queueWriter, syncWriter } from "./queue/index.ts";
+import { type BookingJob, createQueue, queueDepth, queueWriter, syncWriter } from "./queue/index.ts";
 import { createRedis, createStore, type Store } from "./redis/index.ts";
 import type { BookingWriter } from "./service.ts";
 
@@ -16,7 +15,7 @@ export interface Runtime {
   db: pg.Pool;
   redis: Redis;
   store: Store;
-  queue: Queue<BookingRow>;
+  queue: Queue<BookingJob>;
   writer: BookingWriter;
   metrics(): Promise<Record<string, unknown>>;
   /** Closes the queue, Redis and the pool; idempotent. */
@@ -34,7 +33,7 @@ export async function createRuntime(config: Config, role: "api" | "worker"): Pro
   redis.on("error", (err: Error) => log.warn({ err: err.message }, "redis error"));
   const store = createStore(redis);
   const queue = createQueue(redis);
-  const writer = config.WRITE_MODE === "sync" ? syncWriter(db, store, log) : queueWriter(queue);
+  const writer = config.WRITE_MODE === "sync" ? syncWriter(db, store, log) : queueWriter(queue, config.QUEUE_BATCH_MAX);
   let closing: Promise<void> | null = null;
   return {
     config,

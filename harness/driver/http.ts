@@ -39,6 +39,8 @@ export interface Outgoing {
 
 export interface HttpClient {
   send(req: Outgoing): Promise<Answer>;
+  /** Opens up to `n` connections (concurrent `GET /health`, answers ignored) so the window does not pay for them. */
+  preconnect(n: number): Promise<void>;
   /** Fails every queued and in-flight request at once (end of the time bound). */
   destroy(): Promise<void>;
   close(): Promise<void>;
@@ -109,8 +111,19 @@ export function createHttpClient(base: URL, opts: { connections: number; timeout
     }
   }
 
+  async function preconnect(n: number): Promise<void> {
+    // Bounded: a server that never answers must not hold the run before its window.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(Array.from({ length: n }, () => send({ method: "GET", path: "/health", body: null }))),
+      new Promise<void>((r) => (timer = setTimeout(r, Math.min(timeoutMs, 2_000)))),
+    ]);
+    clearTimeout(timer);
+  }
+
   return {
     send,
+    preconnect,
     destroy: () => pool.destroy(),
     close: () => pool.close(),
   };

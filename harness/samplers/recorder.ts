@@ -54,6 +54,9 @@ export function startRecorder(opts: RecorderOptions): Recorder {
       Object.assign(gauges, r.gauges);
     }
     latest = { ...latest, ...counters };
+    // An extra tick right after a timer tick (at a window edge) would divide by a tiny dt: keep it for the totals
+    // only, and let the next regular tick's rate cover the whole interval.
+    if (last && at - last.at < intervalMs / 2) return;
     if (last) {
       const dt = (at - last.at) / 1000;
       const rates: Record<string, number> = {};

@@ -44,8 +44,11 @@ export class EventBoard {
 
   /** Events of one actor, from sequence number `firstSeqNr` on. */
   onVisible(key: string, firstSeqNr: number, events: readonly SeatEvent[]): void {
-    if (this.loading !== null) {
-      events.forEach((e, i) => this.loading?.buffered.push([key, firstSeqNr + i, e]));
+    const loading = this.loading;
+    if (loading !== null) {
+      events.forEach((e, i) => {
+        loading.buffered.push([key, firstSeqNr + i, e]);
+      });
       return;
     }
     for (const e of events) this.apply(e);
@@ -122,7 +125,8 @@ export class EventBoard {
         const index = offset + n - 1;
         if (shards[seatShard[index] ?? 0] !== 1) continue;
         const s = this.status[index] ?? AVAILABLE;
-        if (want === -1 || s === want) out.push({ index, seatId: `${section.id}-${n}`, status: STATUS[s] ?? "available" });
+        if (want === -1 || s === want)
+          out.push({ index, seatId: `${section.id}-${n}`, status: STATUS[s] ?? "available" });
       }
       if (out.length >= query.limit) break;
     }

@@ -28,9 +28,7 @@ export function checkSeat(layout: Layout, seatId: string, field = "seatId"): voi
   }
 }
 
-export type EventCommand =
-  | { t: "create"; layout: Layout }
-  | { t: "get" };
+export type EventCommand = { t: "create"; layout: Layout } | { t: "get" };
 export type EventEvent = { t: "created"; layout: Layout };
 export type EventReply = { created: boolean; layout: Layout } | Layout | null;
 

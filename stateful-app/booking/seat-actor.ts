@@ -114,7 +114,10 @@ function receive(ctx: Ctx, cmd: SeatCommand): SeatReply {
       const occupantId = ctx.state.occupant.get(cmd.seatId);
       const occupant = occupantId === undefined ? undefined : ctx.state.holds.get(occupantId);
       if (occupant !== undefined && !expireIfDue(ctx, occupant, now)) {
-        throw new ApiError("seat_unavailable", `seat ${cmd.seatId} is ${occupant.state === "confirmed" ? "sold" : "held"}`);
+        throw new ApiError(
+          "seat_unavailable",
+          `seat ${cmd.seatId} is ${occupant.state === "confirmed" ? "sold" : "held"}`,
+        );
       }
       const holdId = newHoldId(cmd.seatId);
       const expiresAt = now + cmd.ttlMs;
@@ -126,7 +129,10 @@ function receive(ctx: Ctx, cmd: SeatCommand): SeatReply {
       const hold = findHold(ctx, cmd.holdId);
       if (hold.state === "confirmed") return bookingReply(ctx, hold);
       if (hold.state !== "active" || expireIfDue(ctx, hold, now)) {
-        throw new ApiError("hold_expired", `hold ${cmd.holdId} has ${hold.state === "released" ? "been released" : "expired"}`);
+        throw new ApiError(
+          "hold_expired",
+          `hold ${cmd.holdId} has ${hold.state === "released" ? "been released" : "expired"}`,
+        );
       }
       ctx.cancelTimer(hold.holdId);
       ctx.persist({ t: "confirmed", seatId: hold.seatId, holdId: hold.holdId, bookingId: newBookingId(hold.seatId) });

@@ -12,7 +12,7 @@ import {
 import { type ActorSystem, actorKey, type Journal } from "../runtime/index.ts";
 import { EventBoard } from "./board.ts";
 import { seatOfId } from "./ids.ts";
-import { checkSeat, eventActor, type EventEvent, type Granularity, type Layout, ownerOf } from "./layout.ts";
+import { checkSeat, type EventEvent, eventActor, type Granularity, type Layout, ownerOf } from "./layout.ts";
 import { type SeatEvent, seatActor } from "./seat-actor.ts";
 
 /** Options for `BookingService`. */
@@ -73,7 +73,12 @@ export class BookingService {
   }
 
   async createEvent(eventId: string, body: CreateEventRequest): Promise<{ created: boolean; layout: Layout }> {
-    const layout: Layout = { eventId, sections: body.sections, holdTtlMs: body.holdTtlMs, granularity: this.opts.granularity };
+    const layout: Layout = {
+      eventId,
+      sections: body.sections,
+      holdTtlMs: body.holdTtlMs,
+      granularity: this.opts.granularity,
+    };
     const reply = await this.opts.system.ask<{ created: boolean; layout: Layout }>("event", eventId, {
       t: "create",
       layout,

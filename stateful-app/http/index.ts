@@ -6,8 +6,8 @@ import type { Placement } from "../runtime/index.ts";
 import { errorHandler } from "./errors.ts";
 import { bookingRoutes, type Forward } from "./routes.ts";
 
-export type { Forward, ForwardRequest } from "./routes.ts";
 export { unavailable } from "./errors.ts";
+export type { Forward, ForwardRequest } from "./routes.ts";
 
 /** Options for `createHttpApp`. */
 export interface HttpAppOptions {

@@ -17,7 +17,8 @@ const GENERATED_ID = /^[A-Za-z0-9_.~-]{1,200}$/;
 
 /** Checks a generated id (holdId, bookingId) in the path against its pattern: 400 naming it otherwise. */
 function checkGenerated(value: string, field: string): string {
-  if (!GENERATED_ID.test(value)) throw new ApiError("invalid_request", `${field}: must match [A-Za-z0-9_.~-]{1,200}`, field);
+  if (!GENERATED_ID.test(value))
+    throw new ApiError("invalid_request", `${field}: must match [A-Za-z0-9_.~-]{1,200}`, field);
   return value;
 }
 

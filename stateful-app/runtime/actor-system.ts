@@ -142,7 +142,8 @@ export class ActorSystem {
     if (behavior === undefined) return new Error(`unknown actor kind: ${kind}`);
     const shard = this.opts.placement.shardOf(key);
     const route = this.opts.placement.route(shard);
-    if (route.kind !== "local") return new ShardNotLocalError(shard, route.kind === "unavailable" ? route.retryAfterMs : 0);
+    if (route.kind !== "local")
+      return new ShardNotLocalError(shard, route.kind === "unavailable" ? route.retryAfterMs : 0);
     const cell = new ActorCell(behavior, id, key, shard, this.host);
     this.cells.set(key, cell);
     let set = this.byShard.get(shard);

@@ -34,7 +34,8 @@ export class MemoryJournal implements Journal {
 
   async saveSnapshot(persistenceId: string, seqNr: number, state: unknown): Promise<void> {
     const old = this.snapshots.get(persistenceId);
-    if (old === undefined || old.seqNr < seqNr) this.snapshots.set(persistenceId, { seqNr, json: JSON.stringify(state) });
+    if (old === undefined || old.seqNr < seqNr)
+      this.snapshots.set(persistenceId, { seqNr, json: JSON.stringify(state) });
     this.counters.snapshotsWritten++;
   }
 

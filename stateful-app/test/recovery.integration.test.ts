@@ -31,7 +31,11 @@ describe("recovery after SIGKILL, sync persistence", () => {
     const eventId = await createEvent(http, SEATS);
     const shortEventId = await createEvent(http, 5, 3_000, "short");
     for (let n = 1; n <= 5; n++) {
-      const res = await http.send("POST", `/events/${shortEventId}/holds`, { seatId: `A-${n}`, userId: "u", requestId: `s${n}` });
+      const res = await http.send("POST", `/events/${shortEventId}/holds`, {
+        seatId: `A-${n}`,
+        userId: "u",
+        requestId: `s${n}`,
+      });
       assert.equal(res.status, 201);
     }
 

@@ -1,7 +1,14 @@
+import type { BookingRow } from "../db/index.ts";
+
 /** The BullMQ queue carrying confirmed bookings from API replicas to the worker(s). */
 export const QUEUE_NAME = "stateless-bookings";
 
-/** At-least-once until PostgreSQL takes the row: retry for about 10 minutes of database trouble. */
+/** One job: the bookings one replica confirmed in the same moment (producer-side batching). */
+export interface BookingJob {
+  bookings: BookingRow[];
+}
+
+/** At-least-once until PostgreSQL takes the rows: retry for about 10 minutes of database trouble. */
 export const JOB_OPTIONS = {
   attempts: 1_200,
   backoff: { type: "fixed", delay: 500 },

@@ -4,7 +4,7 @@ import { type BookingRow, insertBookings } from "../db/index.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../redis/index.ts";
 import { createBatcher } from "./batcher.ts";
-import { QUEUE_NAME } from "./names.ts";
+import { type BookingJob, QUEUE_NAME } from "./names.ts";
 
 /** Options for `startWorker`. */
 export interface WorkerOptions {
@@ -12,7 +12,7 @@ export interface WorkerOptions {
   db: pg.Pool;
   store: Store;
   /** Producer used to re-enqueue overdue pending bookings. */
-  queue: Queue<BookingRow>;
+  queue: Queue<BookingJob>;
   log: Logger;
   concurrency: number;
   batchMax: number;
@@ -41,7 +41,11 @@ export function startWorker(opts: WorkerOptions) {
     },
   });
 
-  const worker = new Worker<BookingRow>(QUEUE_NAME, (job: Job<BookingRow>) => batcher.add(job.data), {
+  // A job's bookings join the current batch; the job completes when all of them are committed.
+  const processJob = async (job: Job<BookingJob>) => {
+    await Promise.all(job.data.bookings.map((b) => batcher.add(b)));
+  };
+  const worker = new Worker<BookingJob>(QUEUE_NAME, processJob, {
     connection: { url: opts.redisUrl, maxRetriesPerRequest: null },
     concurrency: opts.concurrency,
     lockDuration: opts.lockMs,
@@ -52,15 +56,15 @@ export function startWorker(opts: WorkerOptions) {
   worker.on("error", (err) => log.warn({ err: err.message }, "worker error"));
   worker.on("failed", (job, err) => log.warn({ jobId: job?.id, err: err.message }, "job failed"));
 
-  // Re-enqueue bookings confirmed in Redis whose enqueue never happened (replica killed in between). A job that
-  // still exists keeps its id, so this is a no-op for bookings merely waiting in a long queue.
-  const overdueMs = opts.overdueMs ?? 30_000;
+  // Re-enqueue bookings confirmed in Redis whose enqueue never happened (replica killed in between). A booking
+  // merely waiting in a long queue may be written twice, which the idempotent insert absorbs.
+  const overdueMs = opts.overdueMs ?? 60_000;
   const sweep = setInterval(
     async () => {
       try {
         const rows = await store.overduePending(overdueMs, 1_000);
         if (rows.length === 0) return;
-        await opts.queue.addBulk(rows.map((r) => ({ name: "booking", data: r, opts: { jobId: r.bookingId } })));
+        await opts.queue.add("bookings", { bookings: rows }, { jobId: `overdue-${rows[0]?.bookingId}` });
         log.info({ count: rows.length }, "re-enqueued overdue pending bookings");
       } catch (err) {
         log.warn({ err: (err as Error).message }, "overdue scan failed");
