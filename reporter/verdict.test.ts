@@ -74,13 +74,13 @@ for (const [name, dir] of Object.entries(FIXTURES)) {
         );
         for (const row of rows) {
           const raw = RAW[row.metric.key];
-          const left = raw ? raw(sl) : row.metric.key === "peakRss" ? stackPeakRssMb(sl) : null;
-          const right = raw ? raw(sf) : row.metric.key === "peakRss" ? stackPeakRssMb(sf) : null;
+          const left: number | null = raw ? raw(sl) : row.metric.key === "peakRss" ? stackPeakRssMb(sl) : null;
+          const right: number | null = raw ? raw(sf) : row.metric.key === "peakRss" ? stackPeakRssMb(sf) : null;
           if (!raw && row.metric.key !== "peakRss") continue;
           const where = `${scenario} ${row.metric.key}`;
           assert.equal(row.left.value, left, where);
           assert.equal(row.right.value, right, where);
-          const expectedRatio = left !== null && right !== null && left !== 0 ? right / left : null;
+          const expectedRatio: number | null = left !== null && right !== null && left !== 0 ? right / left : null;
           assert.equal(row.ratio, expectedRatio, where);
           assert.equal(row.metric.direction, LOWER_IS_BETTER.has(row.metric.key) ? "lower" : "higher", where);
           let better: string | null = null;

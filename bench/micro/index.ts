@@ -22,6 +22,12 @@ async function main(): Promise<number> {
   for (const [id, facts] of Object.entries(report.facts)) {
     if (Object.keys(facts).length > 0) process.stdout.write(`${id}: ${JSON.stringify(facts)}\n`);
   }
+  const { cores, loadAverageBefore: before, loadAverageAfter: load } = report.environment;
+  if (Math.max(Number(before), Number(load)) > Number(cores)) {
+    process.stdout.write(
+      `\nnote: load average ${before} -> ${load} on ${cores} cores: other work shared the CPU, figures are noisy\n`,
+    );
+  }
   process.stdout.write(`\nwritten ${file}${report.quick ? " (quick mode: figures are not meaningful)" : ""}\n`);
   const failed = report.rows.filter((r) => r.error !== undefined);
   for (const r of failed) process.stderr.write(`FAILED ${r.case} / ${r.task}: ${r.error}\n`);

@@ -79,17 +79,18 @@ const count = (n: number) => Math.round(n).toLocaleString("en-US");
 
 /** The table printed on stdout: one line per task, failures with their error. */
 export function formatTable(rows: readonly MicroRow[]): string {
-  const head = ["case / task", "ops/s", "mean", "p99", "±%", "samples", "per item"];
+  const head = ["case / task", "ops/s", "mean", "p50", "p99", "±%", "samples", "per item"];
   const body = rows.map((r) => {
     const name = `${r.case} / ${r.task}`;
-    if (r.error !== undefined) return [name, "FAILED", r.error.split("\n")[0] ?? "", "", "", "", ""];
+    if (r.error !== undefined) return [name, "FAILED", r.error.split("\n")[0] ?? "", "", "", "", "", ""];
     const item = r.items
       ? `${count(r.items.perSec)} ${r.items.unit}s/s, ${duration(r.items.meanMs)}/${r.items.unit}`
       : "";
-    return [name, count(r.opsPerSec), duration(r.meanMs), duration(r.p99Ms), `±${r.rmePct.toFixed(2)}`, count(r.samples), item];
+    const times = [r.meanMs, r.p50Ms, r.p99Ms].map(duration);
+    return [name, count(r.opsPerSec), ...times, `±${r.rmePct.toFixed(2)}`, count(r.samples), item];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? "").length)));
-  const right = new Set([1, 2, 3, 4, 5]);
+  const right = new Set([1, 2, 3, 4, 5, 6]);
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (right.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))

@@ -1,4 +1,4 @@
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { Bench } from "tinybench";
 import type { MicroCase } from "./case.ts";
 import { CASES } from "./cases/index.ts";
@@ -22,10 +22,14 @@ export function selectCases(filters: readonly string[], cases: readonly MicroCas
  * Runs the selected cases one after the other, each task for a fixed time after a warmup, and always stops every
  * server and resource the cases opened. A case that fails is reported as a failed row; the others still run.
  */
-export async function runMicro(opts: MicroOptions, log: Log = (l) => process.stderr.write(`${l}\n`)): Promise<MicroReport> {
+export async function runMicro(
+  opts: MicroOptions,
+  log: Log = (l) => process.stderr.write(`${l}\n`),
+): Promise<MicroReport> {
   const cases = selectCases(opts.cases);
   const timing = timingFor(opts.quick);
   const startedAt = new Date().toISOString();
+  const loadBefore = loadavg()[0] ?? 0;
   const servers = new SharedServers();
   const processes: MicroReport["processes"] = [];
   const rows: MicroRow[] = [];
@@ -51,7 +55,10 @@ export async function runMicro(opts: MicroOptions, log: Log = (l) => process.std
           warmupIterations: timing.warmupIterations,
           throws: false,
         });
-        for (const t of run.tasks) bench.add(t.name, t.fn, t.beforeEach ? { beforeEach: t.beforeEach } : {});
+        for (const t of run.tasks) {
+          const before = t.beforeEach;
+          bench.add(t.name, t.fn, before ? { beforeEach: async () => void (await before()) } : {});
+        }
         await bench.run();
         run.tasks.forEach((t, i) => {
           const task = bench.tasks[i];
@@ -80,6 +87,9 @@ export async function runMicro(opts: MicroOptions, log: Log = (l) => process.std
       cores: cpus().length,
       memoryBytes: totalmem(),
       platform: `${process.platform} ${process.arch}`,
+      // The 1-minute load average before and after: above the core count, other processes shared the CPU.
+      loadAverageBefore: Number(loadBefore.toFixed(2)),
+      loadAverageAfter: Number((loadavg()[0] ?? 0).toFixed(2)),
     },
     rows,
     facts,

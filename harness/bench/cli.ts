@@ -27,9 +27,14 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     console.error(`statebench bench: ${err instanceof Error ? err.message : String(err)}`);
     return 2;
   }
-  if (options.driver === "k6" || options.target !== null) {
-    const { runExternalBench } = await import("./external.ts");
-    return runExternalBench(options);
+  if (options.driver === "k6") {
+    const { findK6 } = await import("../k6/index.ts");
+    try {
+      findK6();
+    } catch (err) {
+      console.error(`statebench bench --driver k6: ${err instanceof Error ? err.message : String(err)}`);
+      return 2;
+    }
   }
   const started = Date.now();
   const log = (m: string) => process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[2K" : ""}${m}\n`);

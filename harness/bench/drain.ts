@@ -28,9 +28,9 @@ async function pendingWrites(url: string): Promise<number> {
 }
 
 /** Sums a numeric field over the `/metrics` of every running process (e.g. journal counters). */
-export async function sumMetrics(stack: Stack, fields: string[]): Promise<Record<string, number>> {
+export async function sumMetrics(stack: Stack | null, fields: string[]): Promise<Record<string, number>> {
   const out: Record<string, number> = Object.fromEntries(fields.map((f) => [f, 0]));
-  for (const n of stack.nodes.filter((x) => x.running())) {
+  for (const n of stack?.nodes.filter((x) => x.running()) ?? []) {
     try {
       const res = await request(`${n.url}/metrics`, { headersTimeout: 2000, bodyTimeout: 2000 });
       const body = (await res.body.json()) as Record<string, unknown>;

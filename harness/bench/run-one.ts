@@ -4,15 +4,17 @@ import { join } from "node:path";
 import type { Scenario } from "../../scenarios/types.ts";
 import { auditRun } from "../audit/index.ts";
 import { prepareEvent, runDriver } from "../driver/index.ts";
-import type { DriverResult } from "../driver/types.ts";
+import type { DriverOptions, DriverResult } from "../driver/types.ts";
+import { runK6 } from "../k6/index.ts";
 import type { AckRecord, AppName, AppRunSummary, AuditResult } from "../results/types.ts";
-import { haproxySampler, postgresSampler, processSampler, redisSampler, startRecorder } from "../samplers/index.ts";
+import { startRecorder } from "../samplers/index.ts";
 import { type Stack, startStack } from "../stack/index.ts";
 import { drainWrites, sumMetrics } from "./drain.ts";
 import { startFaults } from "./faults.ts";
 import type { BenchOptions } from "./options.ts";
 import { buildTimeSeries } from "./series.ts";
 import { buildAppSummary, loadWarnings } from "./summary.ts";
+import { stackTarget, type Target, targetRoles, targetSamplers } from "./target.ts";
 import { evaluateThresholds, parseThresholds } from "./thresholds.ts";
 import { verifyApp } from "./verify.ts";
 
@@ -31,6 +33,8 @@ export interface RunOneContext {
   log: (message: string) => void;
   onSecond?: (line: string) => void;
 }
+
+const JOURNAL_FIELDS = ["journalEvents", "journalTransactions"];
 
 const appConfig = (c: RunOneContext): AppRunSummary["appConfig"] => ({
   nodes: c.scenario.cluster.nodes,
@@ -66,77 +70,66 @@ export async function runOne(c: RunOneContext): Promise<RunOneResult> {
     return { summary: null, skipped: `the stack did not start: ${err instanceof Error ? err.message : String(err)}` };
   }
   try {
-    return await measure(c, stack);
+    return await measure(c, stackTarget(stack));
   } finally {
     await stack.stop();
   }
 }
 
-async function measure(c: RunOneContext, stack: Stack): Promise<RunOneResult> {
-  const verdict = await verifyApp(stack.url);
+/** The embedded driver, or real k6 with the same options and result (its callbacks fire after k6 exits). */
+export function driverFor(c: Pick<RunOneContext, "options" | "dir">): (o: DriverOptions) => Promise<DriverResult> {
+  if (c.options.driver === "embedded") return runDriver;
+  return (o) => runK6({ ...o, runDir: join(c.dir, `k6-${o.phase}`) });
+}
+
+export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult> {
+  const stack = t.stack;
+  const drive = driverFor(c);
+  const verdict = await verifyApp(t.url);
   if (!verdict.ok) return { summary: null, skipped: `failed verification: ${verdict.problems.join("; ")}` };
 
   const tag = Math.random().toString(36).slice(2, 8);
   const eventId = `${c.scenario.name}-${tag}`;
   if (c.scenario.arrival.warmupS > 0) {
     const warmEvent = `warmup-${tag}`;
-    await prepareEvent({ baseUrl: stack.url, eventId: warmEvent, scenario: c.scenario });
+    await prepareEvent({ baseUrl: t.url, eventId: warmEvent, scenario: c.scenario, allowRemote: t.allowRemote });
     c.log(`warm-up: ${c.scenario.arrival.warmupS} s at ${c.scenario.arrival.warmupRate}/s (not measured)`);
-    await runDriver({
+    await drive({
       scenario: c.scenario,
-      baseUrl: stack.url,
+      baseUrl: t.url,
       eventId: warmEvent,
       phase: "warmup",
       seed: c.options.seed,
+      allowRemote: t.allowRemote,
     });
   }
-  await prepareEvent({ baseUrl: stack.url, eventId, scenario: c.scenario });
+  await prepareEvent({ baseUrl: t.url, eventId, scenario: c.scenario, allowRemote: t.allowRemote });
 
-  const watched = () => [
-    ...stack.processes().map((p) => ({ label: p.label, pid: p.pid, tree: p.role === "postgres" })),
-    { label: "driver", pid: process.pid },
-  ];
   const recorderStartMs = Date.now();
-  const recorder = startRecorder({
-    samplers: [
-      postgresSampler(stack.databaseUrl),
-      ...(stack.redisUrl ? [redisSampler(stack.redisUrl)] : []),
-      haproxySampler(async () =>
-        (await stack.haproxy.stats()).map((s) => ({
-          server: s.id,
-          sessions: s.sessions,
-          errors: s.connectionErrors + s.responseErrors,
-          current: s.currentSessions,
-        })),
-      ),
-      processSampler(watched),
-    ],
-  });
-  const roles: Record<string, string> = { driver: "driver" };
-  const noteRoles = () => {
-    for (const p of stack.processes()) roles[p.label] = p.role;
-  };
-  noteRoles();
+  const recorder = startRecorder({ samplers: targetSamplers(t) });
+  let roles = targetRoles(t);
 
   const acks: AckRecord[] = [];
   const ackFile = createWriteStream(join(c.dir, "acks.ndjson"));
   let windowStartMs = Date.now();
   let countersAtStart: Record<string, number> = {};
   let faults: ReturnType<typeof startFaults> | undefined;
-  const journalBefore = await sumMetrics(stack, ["journalEvents", "journalTransactions"]);
+  const journalBefore = await sumMetrics(stack, JOURNAL_FIELDS);
   let driver: DriverResult;
   try {
     await recorder.tick();
     countersAtStart = recorder.totals();
-    driver = await runDriver({
+    driver = await drive({
       scenario: c.scenario,
-      baseUrl: stack.url,
+      baseUrl: t.url,
       eventId,
       phase: "measure",
       seed: c.options.seed,
+      allowRemote: t.allowRemote,
       onStart: (ms) => {
         windowStartMs = ms;
-        faults = startFaults(stack, c.scenario.faults, ms, c.log);
+        if (stack) faults = startFaults(stack, c.scenario.faults, ms, c.log);
+        else if (c.scenario.faults.length > 0) c.log("faults skipped: the harness does not control an external target");
       },
       onAck: (a) => {
         acks.push(a);
@@ -151,30 +144,30 @@ async function measure(c: RunOneContext, stack: Stack): Promise<RunOneResult> {
     await faults?.stop();
     await new Promise((r) => ackFile.end(r));
   }
-  noteRoles();
-  const journalAfter = await sumMetrics(stack, ["journalEvents", "journalTransactions"]);
+  roles = { ...roles, ...targetRoles(t) };
+  const journalAfter = await sumMetrics(stack, JOURNAL_FIELDS);
 
-  const drainS = await drainWrites(stack);
+  const drainS = stack ? await drainWrites(stack) : 0;
   c.log(drainS === null ? "writes did not drain within 60 s" : `writes drained in ${drainS.toFixed(1)} s`);
   await recorder.tick();
   const countersAtEnd = recorder.totals();
   await recorder.stop();
 
-  const audit = await coldRestartAndAudit(c, stack, eventId, acks);
+  const audit = await coldRestartAndAudit(c, t, eventId, acks);
   const faultRecords = faults?.records ?? [];
   const offsetS = (windowStartMs - recorderStartMs) / 1000;
   const series = buildTimeSeries(driver, recorder.rows, offsetS, faultRecords);
   const events = (journalAfter.journalEvents ?? 0) - (journalBefore.journalEvents ?? 0);
   const txs = (journalAfter.journalTransactions ?? 0) - (journalBefore.journalTransactions ?? 0);
   const quotas: Record<string, number> = { postgres: 2, driver: 1 };
-  for (const p of stack.processes())
+  for (const p of stack?.processes() ?? [])
     if (c.scenario.cluster.nodeCpu && p.role !== "postgres") quotas[p.label] = c.scenario.cluster.nodeCpu;
 
   const base = buildAppSummary({
     scenario: c.scenario.name,
     app: c.app,
     appConfig: appConfig(c),
-    driverName: "embedded",
+    driverName: c.options.driver,
     driver,
     countersAtStart,
     countersAtEnd,
@@ -182,7 +175,7 @@ async function measure(c: RunOneContext, stack: Stack): Promise<RunOneResult> {
     roles,
     journal:
       c.app === "stateful" ? { eventsPerTransaction: txs > 0 ? Math.round((events / txs) * 100) / 100 : null } : null,
-    usesRedis: stack.redisUrl !== null,
+    usesRedis: t.redisUrl !== null,
     audit,
     thresholds: [],
     faults: faultRecords,
@@ -202,18 +195,23 @@ async function measure(c: RunOneContext, stack: Stack): Promise<RunOneResult> {
   return { summary: base, skipped: null };
 }
 
-/** Stops every balanced node gracefully, starts one fresh node on the same database, and audits through it. */
+/**
+ * Stops every balanced node gracefully, starts one fresh node on the same database, and audits through it. An
+ * external target is audited as it stands (no restart), through its database when DATABASE_URL is given.
+ */
 async function coldRestartAndAudit(
   c: RunOneContext,
-  stack: Stack,
+  t: Target,
   eventId: string,
   acks: AckRecord[],
 ): Promise<AuditResult> {
   try {
-    for (const n of stack.nodes.filter((x) => x.role !== "worker")) await stack.stopNode(n.id);
-    await stack.addNodes(1);
-    c.log("cold restart done; auditing");
-    return await auditRun({ app: c.app, baseUrl: stack.url, databaseUrl: stack.databaseUrl, eventId, acks });
+    if (t.stack) {
+      for (const n of t.stack.nodes.filter((x) => x.role !== "worker")) await t.stack.stopNode(n.id);
+      await t.stack.addNodes(1);
+      c.log("cold restart done; auditing");
+    }
+    return await auditRun({ app: c.app, baseUrl: t.url, databaseUrl: t.databaseUrl, eventId, acks });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return {

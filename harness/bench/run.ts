@@ -5,7 +5,8 @@ import type { Scenario } from "../../scenarios/types.ts";
 import type { AppRunSummary, RunSummary } from "../results/types.ts";
 import { captureEnvironment } from "./environment.ts";
 import type { BenchOptions } from "./options.ts";
-import { runOne } from "./run-one.ts";
+import { measure, runOne } from "./run-one.ts";
+import { externalTarget } from "./target.ts";
 
 export interface BenchRun {
   dir: string;
@@ -63,14 +64,16 @@ export async function runBench(
     await writeFile(join(dir, `${scenario.name}.scenario.json`), JSON.stringify(scenario, null, 2));
     for (const app of o.apps) {
       const prefix = `[${scenario.name}/${app}]`;
-      const r = await runOne({
+      const ctx = {
         scenario,
         app,
         options: o,
         dir: join(dir, scenario.name, app),
-        log: (m) => log(`${prefix} ${m}`),
-        onSecond: progress ? (line) => progress(`${prefix} ${line}`) : undefined,
-      });
+        log: (m: string) => log(`${prefix} ${m}`),
+        onSecond: progress ? (line: string) => progress(`${prefix} ${line}`) : undefined,
+      };
+      await mkdir(ctx.dir, { recursive: true });
+      const r = o.target ? await measure(ctx, externalTarget(o.target)) : await runOne(ctx);
       if (r.summary) results.push(r.summary);
       else {
         skipped.push({ scenario: scenario.name, app, reason: r.skipped ?? "unknown" });

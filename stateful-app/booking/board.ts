@@ -29,6 +29,9 @@ export class EventBoard {
   private readonly status: Uint8Array;
   private readonly counts: [number, number, number];
   private readonly offsets = new Map<string, number>();
+  /** Seats and sections that have journal events (lets a first hold skip the recovery read of its actor). */
+  private readonly touched: Uint8Array;
+  private readonly touchedSections = new Set<string>();
   private loading: { buffered: Array<[string, number, SeatEvent]>; replayed: Map<string, number> } | null = null;
 
   constructor(readonly layout: Layout) {
@@ -39,6 +42,7 @@ export class EventBoard {
     }
     this.capacity = offset;
     this.status = new Uint8Array(offset);
+    this.touched = new Uint8Array(offset);
     this.counts = [offset, 0, 0];
   }
 
@@ -133,6 +137,18 @@ export class EventBoard {
     return out;
   }
 
+  /**
+   * True when no event of the actor owning `seatId` is known (never held since the event was created), so its
+   * activation may skip the recovery read. Only a hint: in sync mode a wrong one ends in a journal conflict.
+   */
+  untouched(seatId: string): boolean {
+    const dash = seatId.lastIndexOf("-");
+    const section = seatId.slice(0, dash);
+    if (this.layout.granularity === "section") return !this.touchedSections.has(section);
+    const offset = this.offsets.get(section);
+    return offset !== undefined && this.touched[offset + Number(seatId.slice(dash + 1)) - 1] === 0;
+  }
+
   /** Seats currently held (their actors have expiry timers to re-arm after a restart). */
   heldSeats(): string[] {
     const out: string[] = [];
@@ -148,6 +164,8 @@ export class EventBoard {
     const offset = this.offsets.get(e.seatId.slice(0, dash));
     if (offset === undefined) return;
     const index = offset + Number(e.seatId.slice(dash + 1)) - 1;
+    this.touched[index] = 1;
+    this.touchedSections.add(e.seatId.slice(0, dash));
     const next = e.t === "held" ? HELD : e.t === "confirmed" ? SOLD : AVAILABLE;
     const prev = this.status[index] ?? AVAILABLE;
     if (prev === next) return;

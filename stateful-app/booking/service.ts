@@ -105,9 +105,11 @@ export class BookingService {
   async hold(eventId: string, body: HoldRequest): Promise<Hold> {
     const layout = await this.layout(eventId);
     checkSeat(layout, body.seatId);
-    await this.board(layout);
+    const board = await this.board(layout);
     const { kind, id } = ownerOf(layout, body.seatId);
-    return this.opts.system.ask<Hold>(kind, id, { t: "hold", ...body, ttlMs: layout.holdTtlMs });
+    // A seat the board never saw an event for needs no recovery read (the flash sale's first holds).
+    const fresh = board.untouched(body.seatId);
+    return this.opts.system.ask<Hold>(kind, id, { t: "hold", ...body, ttlMs: layout.holdTtlMs }, { fresh });
   }
 
   async confirm(eventId: string, holdId: string): Promise<Booking> {

@@ -23,6 +23,7 @@ function countRouting(cluster: Cluster): MiddlewareHandler {
     if (fromPeer(c)) {
       cluster.forwarder.count("fromPeers");
       await next();
+      if (c.res.status !== 503) c.res.headers.set(SERVED_BY, me);
       return;
     }
     await next();

@@ -35,6 +35,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: Error };
 export class ActorCell {
   status: "recovering" | "ready" | "stopped" = "recovering";
   seqNr = 0;
+  /** Activated without a recovery read on the caller's word (`AskOptions.fresh`). */
+  fresh = false;
   lastActivity = Date.now();
   // biome-ignore lint/suspicious/noExplicitAny: the state type belongs to the behaviour
   state: any;

@@ -18,10 +18,23 @@ export interface ActorSystemOptions {
   onError?: (key: string, reason: string, err: unknown) => void;
 }
 
+/** Per-message options of `ask`. */
+export interface AskOptions {
+  /**
+   * The caller knows this actor has no journal yet (e.g. a seat nobody touched): if it must be activated, skip the
+   * recovery read. Honoured in sync mode only, where a wrong guess cannot leak: the actor's first turn must then
+   * persist, its append hits the journal's primary key, and the stale activation stops before any reply. After
+   * such a conflict the hint is ignored for that actor.
+   */
+  fresh?: boolean;
+}
+
 /** Counters for `/metrics`. */
 export interface RuntimeStats {
   activeActors: number;
   activations: number;
+  /** Activations that skipped the recovery read (`AskOptions.fresh`). */
+  freshActivations: number;
   passivations: number;
   /** Activations stopped because the journal refused their append (stale) or their shard was lost. */
   staleStops: number;
@@ -44,7 +57,9 @@ export class ActorSystem {
   private readonly host: CellHost;
   private readonly idleMs: number;
   private readonly sweeper: NodeJS.Timeout;
-  private readonly counters = { activations: 0, passivations: 0, staleStops: 0, shardStops: 0 };
+  private readonly counters = { activations: 0, freshActivations: 0, passivations: 0, staleStops: 0, shardStops: 0 };
+  /** Actors whose `fresh` hint proved wrong: always recovered from the journal. */
+  private readonly notFresh = new Set<string>();
   private readonly turnCounters = { messages: 0, turns: 0 };
   private closing: Promise<void> | null = null;
 
@@ -60,6 +75,7 @@ export class ActorSystem {
       detach: (cell) => this.detach(cell),
       onError: (cell, reason, err) => {
         if (err instanceof JournalConflictError || err instanceof JournalFencedError) this.counters.staleStops++;
+        if (err instanceof JournalConflictError && cell.fresh) this.notFresh.add(cell.key);
         onError(cell.key, reason, err);
       },
     };
@@ -76,9 +92,9 @@ export class ActorSystem {
   }
 
   /** Sends `command` to actor `kind`/`id` (activating it if needed) and resolves with its reply. */
-  ask<R>(kind: string, id: string, command: unknown): Promise<R> {
+  ask<R>(kind: string, id: string, command: unknown, opts?: AskOptions): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      const cell = this.cellFor(kind, id);
+      const cell = this.cellFor(kind, id, opts?.fresh === true);
       if (cell instanceof Error) reject(cell);
       else cell.enqueue(command, resolve as (v: unknown) => void, reject);
     });
@@ -133,7 +149,7 @@ export class ActorSystem {
     return this.closing;
   }
 
-  private cellFor(kind: string, id: string): ActorCell | Error {
+  private cellFor(kind: string, id: string, fresh = false): ActorCell | Error {
     const key = actorKey(kind, id);
     const existing = this.cells.get(key);
     if (existing !== undefined) return existing;
@@ -153,6 +169,12 @@ export class ActorSystem {
     }
     set.add(cell);
     this.counters.activations++;
+    if (fresh && this.mode === "sync" && !this.notFresh.has(key)) {
+      this.counters.freshActivations++;
+      cell.fresh = true;
+      cell.recovered({ snapshot: null, events: [] });
+      return cell;
+    }
     this.opts.journal.recover(key).then(
       (recovery) => {
         try {

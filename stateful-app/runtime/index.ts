@@ -4,7 +4,7 @@
  */
 export { type ActorBehavior, type ActorContext, type AnyBehavior, actorKey } from "./actor.ts";
 export type { PersistenceMode } from "./actor-cell.ts";
-export { ActorSystem, type ActorSystemOptions, type RuntimeStats } from "./actor-system.ts";
+export { ActorSystem, type ActorSystemOptions, type AskOptions, type RuntimeStats } from "./actor-system.ts";
 export {
   ActorStoppedError,
   isRetriable,

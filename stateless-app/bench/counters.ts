@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Redis } from "ioredis";
 import type pg from "pg";
 
@@ -54,4 +55,16 @@ export async function monitorCommands(redis: Redis, fn: () => Promise<void>): Pr
     named[key] = (named[key] ?? 0) + v;
   }
   return named;
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). 0 when unreadable. */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command), in clock ticks (100/s here).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
 }

@@ -1,12 +1,14 @@
 // Hold+confirm throughput of ONE stateless API replica (pinned to one core), and the Redis commands and PostgreSQL
 // statements each confirmed booking costs, in one write mode. Bounded in count and time; 127.0.0.1 only.
 //   node --import tsx stateless-app/bench/hold-confirm.ts --mode queue --seconds 10 --connections 64
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { Pool } from "undici";
 import { startStack } from "../../harness/stack/index.ts";
-import { monitorCommands, pgStatements, redisCommandStats } from "./counters.ts";
+import { cpuMs, monitorCommands, pgStatements, redisCommandStats } from "./counters.ts";
 
 const { values } = parseArgs({
   options: {
@@ -101,11 +103,31 @@ try {
   // 2. Throughput without MONITOR.
   await load(eventId, connections, Date.now() + 1_000, SEATS); // warm-up
   await drained();
+  const procs = stack.processes().filter((p) => ["api", "worker", "redis", "postgres"].includes(p.role));
+  // PostgreSQL's work happens in backends, children of the postmaster: sum the whole tree.
+  const treeCpu = (pid: number): number => {
+    const children = (() => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+          .trim()
+          .split(/\s+/)
+          .filter(Boolean)
+          .map(Number);
+      } catch {
+        return [];
+      }
+    })();
+    return cpuMs(pid) + children.reduce((sum, c) => sum + treeCpu(c), 0);
+  };
+  const cpuBefore = procs.map((p) => treeCpu(p.pid));
   const t0 = Date.now();
   const run = await load(eventId, connections, t0 + seconds * 1000, SEATS);
   const elapsed = (Date.now() - t0) / 1000;
   await drained();
   const drainedAt = (Date.now() - t0) / 1000;
+  const cpuUsed = procs.map(
+    (p, i) => `${p.label} ${(((treeCpu(p.pid) - (cpuBefore[i] ?? 0)) * 1000) / run.ok).toFixed(0)} µs`,
+  );
   run.lat.sort((a, b) => a - b);
   const pct = (p: number) => run.lat[Math.min(run.lat.length - 1, Math.floor((p / 100) * run.lat.length))]?.toFixed(1);
 
@@ -115,6 +137,9 @@ try {
     `throughput: ${(run.ok / elapsed).toFixed(0)} hold+confirm/s over ${elapsed.toFixed(1)} s with ${connections} connections ` +
       `(${run.ok} bookings, ${run.failed} failed); hold+confirm latency p50 ${pct(50)} ms, p99 ${pct(99)} ms; ` +
       `all in PostgreSQL after ${drainedAt.toFixed(1)} s`,
+  );
+  console.log(
+    `CPU per booking (hold+confirm, incl. the write): ${cpuUsed.join(", ")}; load average ${loadavg()[0]?.toFixed(1)}`,
   );
   console.log(`\nper confirmed booking (calibration: ${booked} bookings, 16 clients, MONITOR on):`);
   console.log("  Redis commands received over the network, by client address (lua = run inside scripts):");

@@ -50,7 +50,10 @@ export const actorMailbox: MicroCase = {
     };
     return {
       tasks: [
-        { name: "ask -> reply (no event)", fn: async () => expectNumber(await system.ask("micro", "a0", { t: "ping" })) },
+        {
+          name: "ask -> reply (no event)",
+          fn: async () => expectNumber(await system.ask("micro", "a0", { t: "ping" })),
+        },
         {
           name: "ask -> persist -> reply",
           fn: async () => expectNumber(await system.ask("micro", `a${next++ % ACTORS}`, { t: "add" })),

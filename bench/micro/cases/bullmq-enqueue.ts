@@ -1,6 +1,6 @@
 import { Queue } from "bullmq";
-import type { BookingRow } from "../../../stateless-app/db/index.ts";
 import { loadConfig } from "../../../stateless-app/config.ts";
+import type { BookingRow } from "../../../stateless-app/db/index.ts";
 import { createQueue, queueWriter } from "../../../stateless-app/queue/index.ts";
 import { createRedis } from "../../../stateless-app/redis/index.ts";
 import type { MicroCase } from "../case.ts";

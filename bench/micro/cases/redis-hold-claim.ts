@@ -29,7 +29,11 @@ export const redisHoldClaim: MicroCase = {
     let n = SEATS;
     const loadNext = async () => {
       eventId = `micro-claim-${++events}`;
-      await store.loadEvent(eventId, { sections: [{ id: "A", seats: SEATS }], holdTtlMs: 600_000, capacity: SEATS }, []);
+      await store.loadEvent(
+        eventId,
+        { sections: [{ id: "A", seats: SEATS }], holdTtlMs: 600_000, capacity: SEATS },
+        [],
+      );
       n = 0;
     };
     await loadNext();
@@ -50,7 +54,13 @@ export const redisHoldClaim: MicroCase = {
           fn: async () => {
             const i = ++n;
             const seatId = `A-${i}`;
-            const r = await store.hold(eventId, { seatId, sectionId: "A", n: i }, `u${i}`, `r${i}`, newToken(eventId, seatId));
+            const r = await store.hold(
+              eventId,
+              { seatId, sectionId: "A", n: i },
+              `u${i}`,
+              `r${i}`,
+              newToken(eventId, seatId),
+            );
             if (r.kind !== "held" || r.repeated) throw new Error(`expected a new hold, got ${JSON.stringify(r)}`);
           },
         },

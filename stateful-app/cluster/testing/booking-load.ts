@@ -20,6 +20,8 @@ export interface LoadResult {
   otherErrors: string[];
   /** Time (ms since start) of every 2xx answer, for gap analysis around a fault. */
   okTimes: number[];
+  /** Every final answer (not 502/503, not a transport error): when (epoch ms) and for which seat. */
+  served: Array<{ at: number; seatId: string }>;
 }
 
 /** Options for `runBookingLoad`. */
@@ -73,6 +75,7 @@ export async function runBookingLoad(opts: LoadOptions): Promise<LoadResult> {
     transportErrors: 0,
     otherErrors: [],
     okTimes: [],
+    served: [],
   };
   const start = Date.now();
   const deadline = start + opts.durationMs;
@@ -84,13 +87,14 @@ export async function runBookingLoad(opts: LoadOptions): Promise<LoadResult> {
   };
   const live = () => Date.now() < deadline && !opts.stop?.value;
   // Sends until a final answer (not 503 / transport error), or the run ends: then null.
-  const until = async (path: string, json: unknown) => {
+  const until = async (path: string, json: unknown, seatId: string) => {
     while (live()) {
       const res = await post(`${pick()}${path}`, json);
       if (res === null) result.transportErrors++;
       else if (res.status === 503 || res.status === 502) result.unavailable++;
       else {
         if (res.status < 300) result.okTimes.push(Date.now() - start);
+        result.served.push({ at: Date.now(), seatId });
         return res;
       }
       await sleep(50);
@@ -102,7 +106,7 @@ export async function runBookingLoad(opts: LoadOptions): Promise<LoadResult> {
       attempts++;
       const seatId = opts.seats[Math.floor(Math.random() * opts.seats.length)] ?? "";
       const userId = id("u");
-      const hold = await until(`/events/${opts.eventId}/holds`, { seatId, userId, requestId: id("r") });
+      const hold = await until(`/events/${opts.eventId}/holds`, { seatId, userId, requestId: id("r") }, seatId);
       if (hold === null) return;
       if (hold.status === 409) {
         result.conflicts++;
@@ -114,7 +118,7 @@ export async function runBookingLoad(opts: LoadOptions): Promise<LoadResult> {
       }
       result.holds++;
       const holdId = (hold.body as { holdId: string }).holdId;
-      const confirm = await until(`/events/${opts.eventId}/holds/${encodeURIComponent(holdId)}/confirm`, {});
+      const confirm = await until(`/events/${opts.eventId}/holds/${encodeURIComponent(holdId)}/confirm`, {}, seatId);
       if (confirm === null) return;
       if (confirm.status !== 200) {
         result.otherErrors.push(`confirm ${confirm.status} ${JSON.stringify(confirm.body)}`);

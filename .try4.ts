@@ -1,0 +1,11 @@
+import { loadScenario, withOverrides } from "./scenarios/index.ts";
+import { prepareEvent, runDriver } from "./harness/driver/index.ts";
+import { startStubServer } from "./harness/driver/stub-server.ts";
+const srv = await startStubServer({ record: true });
+const s = withOverrides(loadScenario("flash-sale", "ci"), { rate: 250 });
+await prepareEvent({ baseUrl: srv.url, eventId: "fs", scenario: s });
+const r = await runDriver({ scenario: s, baseUrl: srv.url, eventId: "fs", phase: "measure", seed: 3 });
+console.log(r.window, r.sellOutS, r.bookings, r.journeys, r.latency);
+console.log(srv.received.filter((x) => x.path === "/events/fs").length);
+const res = await fetch(srv.url + "/events/fs"); console.log(await res.json());
+await srv.close();

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { parseMicroArgs } from "./options.ts";
+import type { MicroReport } from "./report.ts";
+
+const root = new URL("../..", import.meta.url).pathname;
+const out = mkdtempSync(join(tmpdir(), "micro-test-"));
+after(() => rmSync(out, { recursive: true, force: true }));
+
+function bench(args: string[]) {
+  // Private servers, never a developer's DATABASE_URL / REDIS_URL.
+  const { DATABASE_URL: _db, REDIS_URL: _redis, ...env } = process.env;
+  return spawnSync(process.execPath, ["--import", "tsx", "bench/micro/index.ts", ...args], {
+    cwd: root,
+    env,
+    encoding: "utf8",
+    timeout: 50_000,
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("npm run bench:micro", () => {
+  it("runs two cases in quick mode: a table on stdout, the JSON file, and its Redis stopped", () => {
+    const run = bench(["--quick", "--case", "actor-mailbox", "--case", "redis-claim", "--out", out]);
+    assert.equal(run.status, 0, `exit ${run.status}\n${run.stdout}\n${run.stderr}`);
+    const files = readdirSync(out).filter((f) => /^micro-.*\.json$/.test(f));
+    assert.equal(files.length, 1, `files in ${out}: ${files.join(", ")}`);
+    const report = JSON.parse(readFileSync(join(out, files[0] ?? ""), "utf8")) as MicroReport;
+    assert.equal(report.quick, true);
+    assert.deepEqual([...new Set(report.rows.map((r) => r.case))], ["actor-mailbox", "redis-claim"]);
+    assert.ok(report.rows.length >= 4, `rows: ${report.rows.map((r) => r.task).join(", ")}`);
+    for (const row of report.rows) {
+      const label = `${row.case} / ${row.task}`;
+      assert.equal(row.error, undefined, `${label} failed: ${row.error}`);
+      assert.ok(row.opsPerSec > 0, `${label}: ops/s ${row.opsPerSec}`);
+      assert.ok(row.samples > 0, `${label}: samples ${row.samples}`);
+      assert.ok(Number.isFinite(row.rmePct) && row.rmePct >= 0, `${label}: margin ${row.rmePct}`);
+      assert.ok(row.p99Ms > 0, `${label}: p99 ${row.p99Ms}`);
+      assert.match(run.stdout, new RegExp(`${row.case} / ${row.task.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} +\\|`));
+    }
+    // The script really ran as EVALSHA, once per measured or warmup claim.
+    const redisFacts = report.facts["redis-claim"] ?? {};
+    assert.ok(Number(redisFacts.evalshaCalls) > 0, JSON.stringify(redisFacts));
+    const redis = report.processes.find((p) => p.kind === "redis");
+    assert.ok(redis?.pid, `no private redis recorded: ${JSON.stringify(report.processes)}`);
+    assert.equal(alive(redis.pid), false, `redis ${redis.pid} still running after the run`);
+  });
+
+  it("refuses an unknown argument and a case filter that matches nothing", () => {
+    assert.throws(() => parseMicroArgs(["--fast"]), /unknown argument --fast/);
+    assert.throws(() => parseMicroArgs(["--case"]), /--case needs a value/);
+    const run = bench(["--quick", "--case", "no-such-case", "--out", out]);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /no case matches no-such-case; cases: actor-mailbox, /);
+  });
+});

@@ -1,0 +1,87 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { request } from "undici";
+import type { Stack } from "../../../harness/stack/index.ts";
+import { actorKey, shardOfKey } from "../../runtime/index.ts";
+
+/** Polls `cond` every 25 ms until true; throws naming `what` after `timeoutMs`. */
+export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+/** Who owns which shard according to `shard_owner` (null while unowned). */
+export async function shardOwners(db: pg.Pool): Promise<Array<string | null>> {
+  const res = await db.query<{ shard: number; owner: string | null }>(
+    "SELECT shard, owner FROM shard_owner ORDER BY shard",
+  );
+  return res.rows.map((r) => r.owner);
+}
+
+/** True when every shard has an owner among `nodes` and no shard is owned by anyone else. */
+export async function ownedOnlyBy(db: pg.Pool, nodes: string[]): Promise<boolean> {
+  const owners = await shardOwners(db);
+  return owners.length > 0 && owners.every((o) => o !== null && nodes.includes(o));
+}
+
+/** GET/PUT/POST JSON against a base URL; `null` on a transport error. */
+export async function call(
+  base: string,
+  method: "GET" | "PUT" | "POST" | "DELETE",
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown; headers: Record<string, unknown> } | null> {
+  try {
+    const res = await request(`${base}${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+    });
+    const text = await res.body.text();
+    return { status: res.statusCode, json: text ? JSON.parse(text) : undefined, headers: res.headers };
+  } catch {
+    return null;
+  }
+}
+
+/** Creates an event with `sections` sections of `seats` seats each (A0, A1, ...); returns its seat ids. */
+export async function createEvent(base: string, eventId: string, sections: number, seats: number) {
+  const layout = Array.from({ length: sections }, (_, i) => ({ id: `S${i}`, seats }));
+  for (let i = 0; i < 50; i++) {
+    const res = await call(base, "PUT", `/events/${eventId}`, { sections: layout });
+    if (res?.status === 201 || res?.status === 200) {
+      return layout.flatMap((s) => Array.from({ length: seats }, (_, n) => `${s.id}-${n + 1}`));
+    }
+    await sleep(100);
+  }
+  throw new Error(`cannot create event ${eventId}`);
+}
+
+/** The shard of a seat's actor (`section` granularity: one actor per section). */
+export function shardOfSeat(eventId: string, seatId: string, shards = 128): number {
+  const section = seatId.slice(0, seatId.lastIndexOf("-"));
+  return shardOfKey(actorKey("section", `${eventId}/${section}`), shards);
+}
+
+/** Sum of every node's cluster routing counters (from /metrics). */
+export async function routingTotals(stack: Stack): Promise<Record<string, number>> {
+  const totals: Record<string, number> = {};
+  for (const n of stack.nodes) {
+    const res = await call(n.url, "GET", "/metrics");
+    const routing = (res?.json as { cluster?: { routing?: Record<string, number> } } | undefined)?.cluster?.routing;
+    for (const [k, v] of Object.entries(routing ?? {})) totals[k] = (totals[k] ?? 0) + v;
+  }
+  return totals;
+}
+
+/** A small admin pool on the stack's database. */
+export function adminPool(stack: Stack): pg.Pool {
+  const pool = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
+  pool.on("error", () => {});
+  return pool;
+}
