@@ -2,7 +2,7 @@
  * Compose's one-shot before k6: waits for the app behind HAProxy, creates the scenario's events (the measured one
  * and `<EVENT_ID>-warmup`, as the harness does: warm-up traffic never takes the measured event's seats) and
  * writes the scenario JSON the k6 service reads. Environment: BASE_URL, SCENARIO (default flash-sale), PROFILE
- * (default|quick|ci), RATE / DURATION / SEATS (the CLI's overrides), EVENT_ID, OUT_DIR.
+ * (default|quick|ci), RATE / DURATION / SEATS (the CLI's overrides), EVENT_ID, OUT_DIR, WAIT_S (seconds to wait for the app, default 120).
  *
  *   node --import tsx deploy/prepare.ts
  */
@@ -22,15 +22,16 @@ if (env.DURATION) overrides.durationS = Number(env.DURATION);
 if (env.SEATS) overrides.seats = Number(env.SEATS);
 const scenario = withOverrides(loadScenario(env.SCENARIO ?? "flash-sale", env.PROFILE ?? "default"), overrides);
 
-// The app (all replicas behind HAProxy) may still be migrating: wait up to two minutes for /health.
-const deadline = Date.now() + 120_000;
+// The app (all replicas behind HAProxy) may still be migrating: wait up to WAIT_S (default 120) seconds for /health.
+const waitS = Number(env.WAIT_S ?? 120);
+const deadline = Date.now() + waitS * 1000;
 for (;;) {
   const ok = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) }).then(
     (r) => r.status === 200,
     () => false,
   );
   if (ok) break;
-  if (Date.now() > deadline) throw new Error(`${baseUrl}/health did not answer 200 within 120 s`);
+  if (Date.now() > deadline) throw new Error(`${baseUrl}/health did not answer 200 within ${waitS} s`);
   await sleep(1_000);
 }
 

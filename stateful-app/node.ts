@@ -81,6 +81,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
         statementsPerConfirmedBooking:
           booking.bookingsConfirmed === 0 ? null : j.statements / booking.bookingsConfirmed,
       },
+      ...parts.metrics?.(),
     };
   };
   const app = createHttpApp({

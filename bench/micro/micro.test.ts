@@ -4,8 +4,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import type { MicroCase } from "./case.ts";
 import { parseMicroArgs } from "./options.ts";
 import type { MicroReport } from "./report.ts";
+import { runMicro } from "./run.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const out = mkdtempSync(join(tmpdir(), "micro-test-"));
@@ -56,6 +58,48 @@ describe("npm run bench:micro", () => {
     const redis = report.processes.find((p) => p.kind === "redis");
     assert.ok(redis?.pid, `no private redis recorded: ${JSON.stringify(report.processes)}`);
     assert.equal(alive(redis.pid), false, `redis ${redis.pid} still running after the run`);
+  });
+
+  it("reports a case that fails during setup, still runs the next one, and releases what the failed one opened", async () => {
+    const cleaned: string[] = [];
+    const broken: MicroCase = {
+      id: "broken",
+      about: "starts Redis, then fails",
+      async setup(env) {
+        await env.redisUrl();
+        env.defer(() => cleaned.push("broken"));
+        throw new Error("planted setup failure");
+      },
+    };
+    const tiny: MicroCase = {
+      id: "tiny",
+      about: "a synchronous no-op",
+      async setup(env) {
+        env.defer(() => cleaned.push("tiny"));
+        let n = 0;
+        return { tasks: [{ name: "increment", fn: () => n++ }], facts: () => ({ n }) };
+      },
+    };
+    const { DATABASE_URL: _db, REDIS_URL: _redis } = process.env;
+    delete process.env.REDIS_URL;
+    try {
+      const report = await runMicro({ quick: true, cases: [], outDir: out }, { log: () => {}, cases: [broken, tiny] });
+      assert.deepEqual(
+        report.rows.map((r) => [r.case, r.state]),
+        [
+          ["broken", "setup-failed"],
+          ["tiny", "completed"],
+        ],
+      );
+      assert.match(report.rows[0]?.error ?? "", /planted setup failure/);
+      assert.ok((report.rows[1]?.opsPerSec ?? 0) > 0);
+      assert.deepEqual(cleaned, ["broken", "tiny"]);
+      const redis = report.processes.find((p) => p.kind === "redis");
+      assert.ok(redis?.pid, JSON.stringify(report.processes));
+      assert.equal(alive(redis.pid), false, `redis ${redis.pid} still running after a failed case`);
+    } finally {
+      if (_redis !== undefined) process.env.REDIS_URL = _redis;
+    }
   });
 
   it("refuses an unknown argument and a case filter that matches nothing", () => {

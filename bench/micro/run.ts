@@ -24,9 +24,9 @@ export function selectCases(filters: readonly string[], cases: readonly MicroCas
  */
 export async function runMicro(
   opts: MicroOptions,
-  log: Log = (l) => process.stderr.write(`${l}\n`),
+  { log = (l) => process.stderr.write(`${l}\n`), cases: all = CASES }: { log?: Log; cases?: readonly MicroCase[] } = {},
 ): Promise<MicroReport> {
-  const cases = selectCases(opts.cases);
+  const cases = selectCases(opts.cases, all);
   const timing = timingFor(opts.quick);
   const startedAt = new Date().toISOString();
   const loadBefore = loadavg()[0] ?? 0;

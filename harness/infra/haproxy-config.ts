@@ -17,7 +17,9 @@ export const SLOT_PREFIX = "s";
  *   go without a reload (the listener never drops).
  * - `retry-on conn-failure` + `redispatch`: only requests that never reached a server are retried elsewhere;
  *   a POST that reached a node is never replayed by the balancer (the driver sees its real outcome).
- * - fast checks (`inter 500ms fall 2 rise 1`): a killed node leaves rotation in about a second.
+ * - fast checks (`inter 500ms fall 3 rise 1`): a killed node (connection refused at once) leaves rotation in
+ *   about a second; an overloaded node must miss three 2 s checks in a row, so the balancer does not turn
+ *   overload into 503s by itself.
  * - no maxconn: HAProxy derives it from the file-descriptor limit (a fixed value can exceed it and abort).
  * - no access log: logging every request would cost the shared CPU more than the balancing.
  */
@@ -39,7 +41,7 @@ defaults
   timeout http-request 10s
   timeout http-keep-alive 10s
   timeout queue 10s
-  timeout check 1s
+  timeout check 2s
 
 frontend main
   bind 127.0.0.1:${c.port}
@@ -49,7 +51,7 @@ backend ${BACKEND}
   balance ${c.balance}
   option httpchk GET /health
   http-check expect status 200
-  default-server inter 500ms fastinter 250ms downinter 500ms fall 2 rise 1
+  default-server inter 500ms fastinter 250ms downinter 500ms fall 3 rise 1
   server-template ${SLOT_PREFIX} 1-${c.slots} 127.0.0.1:1 check disabled
 `;
 }

@@ -15,6 +15,8 @@ const { values } = parseArgs({
     connections: { type: "string", default: "64" },
     sections: { type: "string", default: "20" },
     cpu: { type: "string", default: "1" },
+    /** `off`: the single-node runtime (issue 4). `on`: the node as a one-member cluster (fenced journal). */
+    cluster: { type: "string", default: "off" },
     "run-dir": { type: "string" },
   },
 });
@@ -33,6 +35,7 @@ const stack = await startStack({
   persistence,
   runDir: values["run-dir"],
   nodeCpu: values.cpu === "none" ? null : Number(values.cpu),
+  env: { CLUSTER: values.cluster === "on" ? "on" : "off" },
 });
 const node = stack.nodes[0];
 if (!node) throw new Error("no node");
@@ -118,7 +121,7 @@ try {
 
   console.log(
     `\n== stateful, PERSISTENCE=${persistence}, GRANULARITY=${granularity}, 1 node (cpu quota ${values.cpu}), ` +
-      `${sections} sections x ${perSection} seats ==`,
+      `cluster ${values.cluster}, ${sections} sections x ${perSection} seats ==`,
   );
   console.log(
     `throughput: ${(run.ok / elapsed).toFixed(0)} hold+confirm/s over ${elapsed.toFixed(1)} s with ${connections} ` +

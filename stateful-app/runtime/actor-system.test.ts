@@ -167,6 +167,21 @@ describe("actor runtime", () => {
     );
   });
 
+  it("fresh hint: skips the recovery read; a wrong hint ends in a conflict, never in a wrong reply", async () => {
+    const journal = new MemoryJournal();
+    const writer = system(journal);
+    await writer.ask("list", "f", { type: "add", item: "existing" });
+    const sys = system(journal);
+    await assert.rejects(sys.ask("list", "f", { type: "add", item: "x" }, { fresh: true }), ActorStoppedError);
+    assert.equal(sys.stats().freshActivations, 1);
+    // After the conflict the hint is ignored for that actor: recovered from the journal.
+    assert.equal(await sys.ask("list", "f", { type: "add", item: "y" }, { fresh: true }), 2);
+    assert.equal(sys.stats().freshActivations, 1);
+    assert.equal(await sys.ask("list", "new", { type: "add", item: "z" }, { fresh: true }), 1);
+    assert.equal(sys.stats().freshActivations, 2);
+    assert.equal(journal.stats().recoveryQueries, 2, "writer's and the post-conflict recovery only");
+  });
+
   it("deactivateShard stops that shard's actors and fails their queued commands", async () => {
     const journal = new GatedJournal();
     journal.open();

@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Hold } from "../../contract/index.ts";
 import { type Stack, startStack } from "../../harness/stack/index.ts";
-import { createEvent, Http } from "./http.ts";
+import { createEvent, Http, SINGLE_NODE } from "./http.ts";
 
 const HOLDS = 50;
 // Write-behind delay of the async node: long enough that a SIGKILL right after the acks always beats the write.
@@ -49,7 +49,7 @@ describe("async (write-behind) persistence", () => {
       app: "stateful",
       nodes: 1,
       persistence: "async",
-      env: { JOURNAL_WINDOW_MS: String(WINDOW_MS) },
+      env: { ...SINGLE_NODE, JOURNAL_WINDOW_MS: String(WINDOW_MS) },
     });
   });
   after(async () => {

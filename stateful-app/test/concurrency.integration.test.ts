@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type Stack, startStack } from "../../harness/stack/index.ts";
-import { createEvent, Http } from "./http.ts";
+import { createEvent, Http, SINGLE_NODE } from "./http.ts";
 
 const SEATS = 100;
 const ATTEMPTS = 2_000;
@@ -12,7 +12,7 @@ for (const granularity of ["seat", "section"] as const) {
     let stack: Stack;
     let http: Http;
     before(async () => {
-      stack = await startStack({ app: "stateful", nodes: 1, granularity });
+      stack = await startStack({ app: "stateful", nodes: 1, granularity, env: SINGLE_NODE });
       // Straight to the node: on a loaded 2-core machine HAProxy's 1 s health check can time out during the burst
       // and answer 503 itself, which would test the balancer rather than the actors.
       http = new Http(stack.nodes[0]?.url ?? "", 256);

@@ -1,5 +1,11 @@
 import { Agent, request } from "undici";
 
+/**
+ * Env for the single-node runtime (issue 4) without the cluster layer that `main.ts` adds by default: these tests
+ * check the node itself; the cluster has its own.
+ */
+export const SINGLE_NODE = { CLUSTER: "off" };
+
 /** One HTTP answer with its parsed JSON body (undefined when empty). */
 export interface Answer {
   status: number;

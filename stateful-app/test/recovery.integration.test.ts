@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Booking, Hold } from "../../contract/index.ts";
 import { type Stack, startStack } from "../../harness/stack/index.ts";
-import { createEvent, Http } from "./http.ts";
+import { createEvent, Http, SINGLE_NODE } from "./http.ts";
 
 const SEATS = 400;
 const WORKERS = 32;
@@ -16,7 +16,12 @@ describe("recovery after SIGKILL, sync persistence", () => {
   let stack: Stack;
   const clients: Http[] = [];
   before(async () => {
-    stack = await startStack({ app: "stateful", nodes: 1, granularity: "section", env: { SNAPSHOT_EVERY: "25" } });
+    stack = await startStack({
+      app: "stateful",
+      nodes: 1,
+      granularity: "section",
+      env: { ...SINGLE_NODE, SNAPSHOT_EVERY: "25" },
+    });
   });
   after(async () => {
     await Promise.all(clients.map((c) => c.close()));

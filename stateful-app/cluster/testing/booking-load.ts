@@ -161,7 +161,7 @@ export async function missingAcks(baseUrl: string, eventId: string, acks: Ack[])
       } catch {
         res = null;
       }
-      if (res && res.status !== 503) break;
+      if (res && res.status !== 503 && res.status !== 502) break;
       await sleep(100);
     }
     const b = res?.body as { seatId?: string; userId?: string } | undefined;

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { FIXTURES } from "../test/fixtures/index.ts";
+import { collectAlerts } from "./alerts.ts";
+import { loadRun } from "./load.ts";
+import { singleRunView } from "./view.ts";
+
+test("failures come first and name the scenario and app: audit, thresholds, driver schedule", () => {
+  const run = loadRun(FIXTURES.failed);
+  const alerts = collectAlerts(singleRunView(run));
+  const firstWarn = alerts.findIndex((a) => a.level === "warn");
+  assert.ok(alerts.slice(firstWarn === -1 ? alerts.length : firstWarn).every((a) => a.level === "warn"));
+  for (const r of run.summary.results) {
+    const mine = alerts.filter((a) => a.level === "fail" && a.scope === `${r.scenario} · ${r.app}`);
+    assert.equal(
+      mine.some((a) => a.message.startsWith("audit FAILED")),
+      r.audit.valid === false,
+    );
+    assert.equal(
+      mine.filter((a) => a.message.startsWith("threshold broken")).length,
+      r.thresholds.filter((t) => !t.ok).length,
+    );
+    assert.equal(
+      mine.some((a) => a.message.startsWith("driver could not keep")),
+      !r.driverHealth.keptSchedule,
+    );
+  }
+  for (const w of run.summary.warnings) assert.ok(alerts.some((a) => a.level === "warn" && a.message === w));
+});
+
+test("skipped apps, failed fault injection and a saturated quota are reported", () => {
+  const run = loadRun(FIXTURES.small);
+  const r = run.summary.results[0];
+  assert.ok(r);
+  run.summary.skipped.push({ scenario: r.scenario, app: "stateful", reason: "contract verification: 500 on hold" });
+  r.faults.push({ atS: 3, action: "kill-node-failed", detail: "kill-node failed: no such node" });
+  r.appConfig.nodeCpu = 0.5;
+  r.warnings = [];
+  r.cpu.maxPercentByProcess = { "node-1": 49, "node-2": 20, postgres: 49 };
+  const alerts = collectAlerts(singleRunView(run));
+  assert.ok(alerts.some((a) => a.level === "fail" && a.message.includes("not benchmarked")));
+  assert.ok(alerts.some((a) => a.level === "fail" && a.message.startsWith("fault not injected")));
+  const cpu = alerts.filter((a) => a.scope === `${r.scenario} · ${r.app}` && a.message.includes("% CPU"));
+  assert.deepEqual(
+    cpu.map((a) => a.message.split(" ")[0]),
+    ["node-1"],
+    "49% is saturated under a 0.5-core quota; postgres at 49% of a core is not",
+  );
+});

@@ -1,0 +1,95 @@
+// Kill test (issue 5): SIGKILL one of three nodes under continuous holds and confirms; no seat sold twice, and
+// every acknowledged confirmation is there after a cold restart of the whole cluster.
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { after, before, it } from "node:test";
+import type pg from "pg";
+import { type Stack, startStack } from "../../harness/stack/index.ts";
+import { closeLoadAgent, doubleSales, missingAcks, runBookingLoad } from "./testing/booking-load.ts";
+import {
+  adminPool,
+  call,
+  createEvent,
+  ownedOnlyBy,
+  routingTotals,
+  shardOfSeat,
+  shardOwners,
+  waitFor,
+} from "./testing/cluster.ts";
+
+let stack: Stack;
+let db: pg.Pool;
+
+before(async () => {
+  stack = await startStack({ app: "stateful", nodes: 3, granularity: "section" });
+  db = adminPool(stack);
+});
+
+after(async () => {
+  await db?.end();
+  await closeLoadAgent();
+  await stack?.stop();
+});
+
+it("SIGKILL of a node under load: failover, no double sale, every acknowledgement survives a cold restart", async () => {
+  const nodes = stack.nodes.map((n) => n.id);
+  await waitFor("all shards owned", () => ownedOnlyBy(db, nodes));
+  const eventId = `kill-${Date.now()}`;
+  const seats = await createEvent(stack.url, eventId, 24, 15);
+  const victim = nodes[1] ?? "";
+  const owners = await shardOwners(db);
+  const victimSeats = new Set(seats.filter((s) => owners[shardOfSeat(eventId, s)] === victim));
+  assert.ok(victimSeats.size > 0, "the victim owns some of the event's sections");
+
+  const load = runBookingLoad({ urls: () => [stack.url], eventId, seats, workers: 12, durationMs: 9_000 });
+  await sleep(3_000);
+  const killedAt = Date.now();
+  await stack.killNode(victim, "SIGKILL");
+  const survivors = nodes.filter((n) => n !== victim);
+  await waitFor("the survivors to own every shard", () => ownedOnlyBy(db, survivors));
+  const ownershipMovedMs = Date.now() - killedAt;
+  const result = await load;
+
+  // Failover time: kill -> the last of the victim's sections answering again (first final answer after the kill).
+  const firstAfter = new Map<number, number>();
+  for (const { at, seatId } of result.served) {
+    if (at <= killedAt || !victimSeats.has(seatId)) continue;
+    const shard = shardOfSeat(eventId, seatId);
+    if (!firstAfter.has(shard)) firstAfter.set(shard, at - killedAt);
+  }
+  const servedAgainMs = Math.max(...firstAfter.values());
+  const routing = await routingTotals(stack);
+  console.log(
+    JSON.stringify({
+      figure: "failover",
+      ownershipMovedMs,
+      servedAgainMs,
+      victimShardsServedAgain: firstAfter.size,
+      acks: result.acks.length,
+      holds: result.holds,
+      conflicts: result.conflicts,
+      unavailable: result.unavailable,
+      transportErrors: result.transportErrors,
+      routing,
+    }),
+  );
+  assert.deepEqual(result.otherErrors, []);
+  assert.ok(result.acks.length > 20, `only ${result.acks.length} confirmations`);
+  assert.ok(firstAfter.size > 0, "the victim's sections were served again after the kill");
+  assert.deepEqual(doubleSales(result.acks), []);
+
+  // Cold restart: every node killed, three fresh ones on the same database.
+  for (const n of stack.nodes) await stack.killNode(n.id, "SIGKILL");
+  const fresh = await stack.addNodes(3);
+  await waitFor("the fresh nodes to own every shard", () =>
+    ownedOnlyBy(
+      db,
+      fresh.map((n) => n.id),
+    ),
+  );
+  const base = fresh[0]?.url ?? "";
+  assert.deepEqual(await missingAcks(base, eventId, result.acks), []);
+  const sold = await call(base, "GET", `/events/${eventId}/seats?status=sold&limit=1000`);
+  const soldSeats = new Set((sold?.json as { seats: Array<{ seatId: string }> }).seats.map((s) => s.seatId));
+  for (const a of result.acks) assert.ok(soldSeats.has(a.seatId), `${a.seatId} is sold`);
+});
