@@ -30,7 +30,9 @@ for (const [name, dir] of Object.entries(FIXTURES)) {
     for (const scenario of new Set(summary.results.map((r) => r.scenario))) {
       const rows = tableRows(md, scenario);
       assert.equal(rows.length, METRICS.length);
-      METRICS.forEach((m, i) => assert.ok(rows[i]?.startsWith(`| ${m.label}`), `${scenario} row ${i} is ${m.label}`));
+      for (const [i, m] of METRICS.entries()) {
+        assert.ok(rows[i]?.startsWith(`| ${m.label}`), `${scenario} row ${i} is ${m.label}`);
+      }
       // The p99 cells carry the raw numbers of both apps.
       const sl = summary.results.find((r) => r.scenario === scenario && r.app === "stateless");
       const sf = summary.results.find((r) => r.scenario === scenario && r.app === "stateful");
@@ -59,5 +61,5 @@ test("the compare Markdown pairs each scenario x app of the two runs", () => {
   const b = load(FIXTURES.failed);
   const md = buildCompareMarkdown(a, b);
   for (const r of b.results) tableRows(md, `${r.scenario} · ${r.app}`);
-  assert.ok(md.includes(`A: ${a.environment.runId}`) && md.includes(`B: ${b.environment.runId}`));
+  assert.ok(md.includes(`A = ${a.environment.runId} (before), B = ${b.environment.runId} (after)`));
 });

@@ -42,6 +42,7 @@ export function buildViewMarkdown(view: ReportView): string {
   if (warns.length > 0) {
     out.push(`**Warnings (${warns.length})**`, "", ...warns.map((a) => `- ${a.scope}: ${a.message}`), "");
   }
+  if (view.sideLegend) out.push(`**${view.sideLegend}**`, "");
   out.push("▲ = better (differences within 5% are a tie); ↑ higher / ↓ lower is better.", "");
   for (const p of view.pairings) out.push(table(p), "");
   const claims = evaluateClaims(claimRuns(view));

@@ -28,6 +28,8 @@ export interface ReportView {
   title: string;
   runs: LoadedRun[];
   sideLabels: [string, string];
+  /** What the side labels stand for, when they are short (compare mode: "A" and "B"). */
+  sideLegend: string | null;
   pairings: Pairing[];
 }
 
@@ -64,6 +66,7 @@ export function singleRunView(run: LoadedRun): ReportView {
     title: `statebench report — ${run.environment.runId}`,
     runs: [run],
     sideLabels: ["stateless", "stateful"],
+    sideLegend: null,
     pairings: scenarios([run]).map((scenario) => ({
       id: scenario,
       title: scenario,
@@ -76,8 +79,9 @@ export function singleRunView(run: LoadedRun): ReportView {
 
 /** Two runs (before/after): per scenario x app, run A (left) against run B (right). */
 export function compareView(a: LoadedRun, b: LoadedRun): ReportView {
-  const labelA = `A: ${a.environment.runId || basename(a.dir)}`;
-  const labelB = `B: ${b.environment.runId || basename(b.dir)}`;
+  // Short labels keep table headers and chart legends readable; the legend says which run each letter is.
+  const [labelA, labelB] = ["A", "B"];
+  const name = (r: LoadedRun) => r.environment.runId || basename(r.dir);
   const pairings: ReportView["pairings"] = [];
   for (const scenario of scenarios([a, b])) {
     for (const app of APPS) {
@@ -92,6 +96,7 @@ export function compareView(a: LoadedRun, b: LoadedRun): ReportView {
     title: `statebench comparison — ${a.environment.runId} vs ${b.environment.runId}`,
     runs: [a, b],
     sideLabels: [labelA, labelB],
+    sideLegend: `A = ${name(a)} (before), B = ${name(b)} (after)`,
     pairings,
   };
 }

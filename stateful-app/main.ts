@@ -4,8 +4,9 @@
  * Entry point of one stateful actor node (`node --import tsx stateful-app/main.ts`), configured by the
  * environment (see `config.ts`). SIGTERM/SIGINT: stop accepting, flush the journal, exit 0.
  */
-import { loadConfig } from "./config.ts";
+
 import { startClusteredNode } from "./cluster/clustered-node.ts";
+import { loadConfig } from "./config.ts";
 import { startNode } from "./node.ts";
 
 const config = loadConfig();

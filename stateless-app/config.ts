@@ -12,7 +12,7 @@ const Env = z.object({
   LOG_LEVEL: LogLevel.default("warn"),
   /** pg pool size per process. */
   PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
-  /** Most bookings one replica puts in one BullMQ job (confirmations arriving together share a job). */
+  /** Most bookings one replica puts in one BullMQ job (queue mode) or one INSERT (sync mode). */
   QUEUE_BATCH_MAX: z.coerce.number().int().min(1).max(5_000).default(200),
   /** BullMQ jobs a worker holds at once; the batcher turns them into multi-row INSERTs. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(5_000).default(500),

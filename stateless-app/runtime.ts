@@ -33,7 +33,10 @@ export async function createRuntime(config: Config, role: "api" | "worker"): Pro
   redis.on("error", (err: Error) => log.warn({ err: err.message }, "redis error"));
   const store = createStore(redis);
   const queue = createQueue(redis);
-  const writer = config.WRITE_MODE === "sync" ? syncWriter(db, store, log) : queueWriter(queue, config.QUEUE_BATCH_MAX);
+  const writer =
+    config.WRITE_MODE === "sync"
+      ? syncWriter(db, store, log, config.QUEUE_BATCH_MAX)
+      : queueWriter(queue, config.QUEUE_BATCH_MAX);
   let closing: Promise<void> | null = null;
   return {
     config,

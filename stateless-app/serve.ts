@@ -10,12 +10,24 @@ export function serveWithShutdown(
   app: Hono,
   opts: { host: string; port: number; log: Logger; cleanup: () => Promise<void>; graceMs?: number },
 ): Promise<void> {
+  let stopping = false;
+  // While stopping, answers carry `Connection: close` so keep-alive clients (HAProxy) let go after their last answer.
+  const fetch = async (req: Request, env: unknown) => {
+    const res = await app.fetch(req, env);
+    if (stopping) {
+      try {
+        res.headers.set("connection", "close");
+      } catch {
+        // immutable headers: the socket closes at the grace timeout instead
+      }
+    }
+    return res;
+  };
   return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, hostname: opts.host, port: opts.port }, (info) => {
+    const server = serve({ fetch, hostname: opts.host, port: opts.port }, (info) => {
       opts.log.info({ port: info.port }, "listening");
       resolve();
     });
-    let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;

@@ -18,14 +18,27 @@ import { z } from "zod";
 
 /** Go duration strings as k6 parses them ("10s", "1m30s", "500ms"; k6 also takes "d"), or milliseconds. */
 const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d))+$/;
-export const Duration = z.union([z.string().regex(GO_DURATION, "a Go duration string like 10s or 500ms"), z.number().nonnegative()]);
+export const Duration = z.union([
+  z.string().regex(GO_DURATION, "a Go duration string like 10s or 500ms"),
+  z.number().nonnegative(),
+]);
 
 /** Milliseconds of a k6 duration. */
 export function durationMs(d: string | number): number {
   if (typeof d === "number") return d;
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  const unit: Record<string, number> = {
+    ns: 1e-6,
+    us: 1e-3,
+    µs: 1e-3,
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000,
+  };
   let total = 0;
-  for (const m of d.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g)) total += Number(m[1]) * (unit[m[2] as string] ?? 0);
+  for (const m of d.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g))
+    total += Number(m[1]) * (unit[m[2] as string] ?? 0);
   return total;
 }
 
@@ -66,7 +79,9 @@ export const ConstantArrivalRate = z
 
 const ThresholdEntry = z.union([
   z.string(),
-  z.object({ threshold: z.string(), abortOnFail: z.boolean().optional(), delayAbortEval: Duration.optional() }).strict(),
+  z
+    .object({ threshold: z.string(), abortOnFail: z.boolean().optional(), delayAbortEval: Duration.optional() })
+    .strict(),
 ]);
 
 export const K6OptionsSchema = z

@@ -3,10 +3,17 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { k6Duration, k6Options, k6Threshold, MEASURED, WARMUP } from "../scenarios/k6/options.js";
+import ts from "typescript";
 import { loadScenario, PROFILES, scenarioNames, scheduledArrivals, withOverrides } from "../scenarios/index.ts";
+import { k6Duration, k6Options, k6Threshold, MEASURED, WARMUP } from "../scenarios/k6/options.js";
 import type { Scenario } from "../scenarios/types.ts";
-import { BUILTIN_METRICS, durationMs, K6OptionsSchema, type MetricType, thresholdProblems } from "./k6-options-schema.ts";
+import {
+  BUILTIN_METRICS,
+  durationMs,
+  K6OptionsSchema,
+  type MetricType,
+  thresholdProblems,
+} from "./k6-options-schema.ts";
 
 const script = readFileSync(new URL("../scenarios/k6/script.js", import.meta.url), "utf8");
 // The script's custom metrics and their types, read from its source: thresholds may only name metrics that exist.
@@ -40,7 +47,11 @@ function checkThresholds(options: ReturnType<typeof k6Options>): string[] {
 }
 
 /** Journeys k6 starts for a ramping-arrival-rate scenario: the area under its rate curve per timeUnit. */
-function k6Arrivals(s: { startRate?: number; timeUnit?: string | number; stages: Array<{ duration: string | number; target: number }> }) {
+function k6Arrivals(s: {
+  startRate?: number;
+  timeUnit?: string | number;
+  stages: Array<{ duration: string | number; target: number }>;
+}) {
   const unitS = durationMs(s.timeUnit ?? "1s") / 1000;
   let from = s.startRate ?? 0;
   let total = 0;
@@ -52,6 +63,30 @@ function k6Arrivals(s: { startRate?: number; timeUnit?: string | number; stages:
 }
 
 describe("k6 options (validated against k6's documented schema; k6 itself cannot be installed here)", () => {
+  it("the files k6 loads use only syntax and modules k6 v0.48 supports", () => {
+    // k6 v0.48 runs goja (ES2015+ with ES modules, no top-level await, no dynamic import); journey-logic.js
+    // keeps to no `?.` / `??` as well, and so do the k6 files. Only k6's own modules and relative files.
+    for (const file of ["../scenarios/k6/script.js", "../scenarios/k6/options.js", "../scenarios/journey-logic.js"]) {
+      const text = readFileSync(new URL(file, import.meta.url), "utf8");
+      const src = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+      const problems: string[] = [];
+      const visit = (n: ts.Node) => {
+        if (n.kind === ts.SyntaxKind.QuestionDotToken) problems.push("?.");
+        if (n.kind === ts.SyntaxKind.QuestionQuestionToken) problems.push("??");
+        if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword) problems.push("import()");
+        if (ts.isAwaitExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) problems.push("await");
+        if (ts.isImportDeclaration(n)) {
+          const from = (n.moduleSpecifier as ts.StringLiteral).text;
+          if (!/^(k6|k6\/(http|metrics|execution))$|^\.\.?\//.test(from)) problems.push(`import ${from}`);
+        }
+        ts.forEachChild(n, visit);
+      };
+      visit(src);
+      assert.deepEqual(problems, [], file);
+      assert.equal((src as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length, 0, `${file} parses`);
+    }
+  });
+
   it("the script declares the custom metrics the thresholds and the parser use", () => {
     for (const name of ["errors", "confirms_ok", "holds_ok", "holds_conflict", "ack", "window_start", "journeys"])
       assert.ok(CUSTOM[name], `script.js declares ${name}`);
@@ -82,11 +117,17 @@ describe("k6 options (validated against k6's documented schema; k6 itself cannot
   }
 
   it("translates statebench thresholds to k6 metrics restricted to the measured window", () => {
-    assert.deepEqual(k6Threshold("p99<250"), { metric: "http_req_duration{scenario:measured}", expression: "p(99)<250" });
+    assert.deepEqual(k6Threshold("p99<250"), {
+      metric: "http_req_duration{scenario:measured}",
+      expression: "p(99)<250",
+    });
     assert.deepEqual(k6Threshold("p999<1s").expression, "p(99.9)<1000");
     assert.deepEqual(k6Threshold("p99.9 <= 800").expression, "p(99.9)<=800");
     assert.deepEqual(k6Threshold("errors<1%"), { metric: "errors{scenario:measured}", expression: "rate<0.01" });
-    assert.deepEqual(k6Threshold("dropped<=0"), { metric: "dropped_iterations{scenario:measured}", expression: "count<=0" });
+    assert.deepEqual(k6Threshold("dropped<=0"), {
+      metric: "dropped_iterations{scenario:measured}",
+      expression: "count<=0",
+    });
     assert.throws(() => k6Threshold("p99<1%"), /latency/);
     assert.throws(() => k6Threshold("latency-ish"), /unsupported threshold/);
   });

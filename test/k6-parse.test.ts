@@ -41,7 +41,10 @@ describe("k6 NDJSON parser on a recorded k6 v0.48 run", () => {
     assert.equal(run.counters.holds_conflict, stat("holds_conflict", "count"));
     assert.equal(run.counters.data_sent, stat("data_sent", "count"));
     assert.deepEqual(res.requests.byStatus, { "200": 310, "201": 207, "409": 103 });
-    assert.deepEqual(run.byName, { "GET /events/:id": { "200": 310 }, "POST /events/:id/holds": { "201": 207, "409": 103 } });
+    assert.deepEqual(run.byName, {
+      "GET /events/:id": { "200": 310 },
+      "POST /events/:id/holds": { "201": 207, "409": 103 },
+    });
     // 409 is an expected answer in a flash sale: no errors (k6's http_req_failed agrees: 0 passes).
     assert.equal(res.errors.count, 0);
     assert.equal(stat("http_req_failed", "passes"), 0);
@@ -50,7 +53,10 @@ describe("k6 NDJSON parser on a recorded k6 v0.48 run", () => {
       res.requests.total,
     );
     assert.ok(res.seconds.length >= 4 && res.seconds.length <= 5, `4 s of load, got ${res.seconds.length} seconds`);
-    assert.deepEqual(res.series.requestsPerS, res.seconds.map((s) => s.requests));
+    assert.deepEqual(
+      res.series.requestsPerS,
+      res.seconds.map((s) => s.requests),
+    );
     assert.equal(run.metrics.http_req_duration?.type, "trend");
     assert.equal(res.health.peakInFlight, 0, "k6 reported 00/20 VUs active at each second");
   });
@@ -115,7 +121,13 @@ describe("k6 NDJSON parser on a recorded k6 v0.48 run", () => {
       '{"type":"Metric","data":{"name":"window_start","type":"gauge","contains":"default","thresholds":[],"submetrics":null},"metric":"window_start"}',
       '{"type":"Metric","data":{"name":"ack","type":"counter","contains":"default","thresholds":[],"submetrics":null},"metric":"ack"}',
       line("ack", 1500, 1, { op: "hold", type: "ok", status: "201" }, { seat: "A-1", user: "u1", hold: "h1" }),
-      line("ack", 1700, 1, { op: "confirm", type: "ok", status: "200" }, { seat: "A-1", user: "u1", hold: "h1", booking: "b1" }),
+      line(
+        "ack",
+        1700,
+        1,
+        { op: "confirm", type: "ok", status: "200" },
+        { seat: "A-1", user: "u1", hold: "h1", booking: "b1" },
+      ),
       line("ack", 1800, 1, { op: "confirm", type: "info", status: "503" }, { seat: "A-2", user: "u2", hold: "h2" }),
       line("window_start", 1000, t0 + 1000, {}),
       line("ack", 900, 1, { op: "hold", type: "ok", status: "201" }, { seat: "W-1", user: "w1", hold: "h0" }),

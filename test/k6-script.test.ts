@@ -8,9 +8,17 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseK6Ndjson } from "../harness/k6/parse.ts";
 import { k6Acks, k6ResultToDriverResult } from "../harness/k6/to-driver-result.ts";
-import { ENDPOINTS } from "../scenarios/journey-logic.js";
 import { loadScenario, type Scenario, scenarioToJson, withOverrides } from "../scenarios/index.ts";
-import { loadK6Script, resetShim, runIterations, type SyncHttp, shim, startSyncHttp, toK6Ndjson } from "./k6-shim/index.ts";
+import { ENDPOINTS } from "../scenarios/journey-logic.js";
+import {
+  loadK6Script,
+  resetShim,
+  runIterations,
+  type SyncHttp,
+  shim,
+  startSyncHttp,
+  toK6Ndjson,
+} from "./k6-shim/index.ts";
 
 const scriptPath = new URL("../scenarios/k6/script.js", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "statebench-k6-shim-"));
@@ -100,7 +108,8 @@ describe("k6 script journey under a k6 shim (k6 itself cannot be installed here)
     assert.ok(res.bookings.conflicts > 0, "conflicts on the hot seats");
     assert.equal(res.bookings.conflicts, acks.filter((a) => a.op === "hold" && a.status === 409).length);
     const holdsPerUser = new Map<string, string[]>();
-    for (const a of acks.filter((x) => x.op === "hold")) holdsPerUser.set(a.userId, [...(holdsPerUser.get(a.userId) ?? []), a.seatId]);
+    for (const a of acks.filter((x) => x.op === "hold"))
+      holdsPerUser.set(a.userId, [...(holdsPerUser.get(a.userId) ?? []), a.seatId]);
     const retried = [...holdsPerUser.values()].filter((seats) => seats.length > 1);
     assert.ok(retried.length > 0, "some users retried");
     for (const seats of holdsPerUser.values()) {
@@ -122,7 +131,12 @@ describe("k6 script journey under a k6 shim (k6 itself cannot be installed here)
 
     // Beyond maxJourneys an iteration starts nothing.
     resetShim();
-    shim.scenario = { name: "warmup", executor: "ramping-arrival-rate", startTime: 0, iterationInTest: s.arrival.maxJourneys };
+    shim.scenario = {
+      name: "warmup",
+      executor: "ramping-arrival-rate",
+      startTime: 0,
+      iterationInTest: s.arrival.maxJourneys,
+    };
     script.run();
     assert.deepEqual(
       shim.samples.map((x) => x.metric),

@@ -73,14 +73,15 @@ describe("npm run bench:micro", () => {
     };
     const tiny: MicroCase = {
       id: "tiny",
-      about: "a synchronous no-op",
+      about: "one event-loop turn",
       async setup(env) {
         env.defer(() => cleaned.push("tiny"));
         let n = 0;
-        return { tasks: [{ name: "increment", fn: () => n++ }], facts: () => ({ n }) };
+        const turn = () => new Promise<void>((resolve) => setImmediate(() => resolve(void n++)));
+        return { tasks: [{ name: "setImmediate", fn: turn }], facts: () => ({ n }) };
       },
     };
-    const { DATABASE_URL: _db, REDIS_URL: _redis } = process.env;
+    const savedRedisUrl = process.env.REDIS_URL;
     delete process.env.REDIS_URL;
     try {
       const report = await runMicro({ quick: true, cases: [], outDir: out }, { log: () => {}, cases: [broken, tiny] });
@@ -98,7 +99,7 @@ describe("npm run bench:micro", () => {
       assert.ok(redis?.pid, JSON.stringify(report.processes));
       assert.equal(alive(redis.pid), false, `redis ${redis.pid} still running after a failed case`);
     } finally {
-      if (_redis !== undefined) process.env.REDIS_URL = _redis;
+      if (savedRedisUrl !== undefined) process.env.REDIS_URL = savedRedisUrl;
     }
   });
 

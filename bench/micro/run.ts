@@ -64,7 +64,10 @@ export async function runMicro(
           const task = bench.tasks[i];
           rows.push(task ? rowOf(c.id, t, task) : failedRow(c.id, t.name, "missing", "task did not run"));
         });
-        facts[c.id] = run.facts ? await run.facts() : {};
+        // Facts only explain the figures: a failure to gather them is noted, not a failed benchmark.
+        facts[c.id] = run.facts
+          ? await Promise.resolve(run.facts()).catch((err: Error) => ({ error: err.message }))
+          : {};
       } catch (err) {
         rows.push(failedRow(c.id, "(setup)", "setup-failed", (err as Error).stack ?? String(err)));
       } finally {

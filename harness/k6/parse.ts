@@ -52,7 +52,14 @@ function ackFromPoint(tags: Record<string, string>, meta: Record<string, string>
   if ((op !== "hold" && op !== "confirm" && op !== "release") || (type !== "ok" && type !== "fail" && type !== "info"))
     return null;
   const m = meta ?? {};
-  const rec: AckRecord = { op, type, seatId: m.seat ?? "", userId: m.user ?? "", status: Number(tags.status ?? 0), t: time };
+  const rec: AckRecord = {
+    op,
+    type,
+    seatId: m.seat ?? "",
+    userId: m.user ?? "",
+    status: Number(tags.status ?? 0),
+    t: time,
+  };
   if (m.hold) rec.holdId = m.hold;
   if (m.booking) rec.bookingId = m.booking;
   return rec;

@@ -96,7 +96,8 @@ export function k6ResultToDriverResult(run: K6Run, ctx: K6RunContext): DriverRes
   const requests = stats.all.totalCount;
   const dropped = stats.journeys.dropped;
   const latency = summarize(stats.all);
-  const problems = dropped > 0 ? [`k6 dropped ${dropped} journeys (dropped_iterations): no free VU at their start`] : [];
+  const problems =
+    dropped > 0 ? [`k6 dropped ${dropped} journeys (dropped_iterations): no free VU at their start`] : [];
   if (run.badLines > 0) warnings.push(`${run.badLines} unreadable lines in k6's JSON output`);
   if (!run.metrics.window_start && requests > 0)
     warnings.push("no window_start sample: the window starts at the first request sent");
@@ -156,7 +157,5 @@ export function k6ResultToDriverResult(run: K6Run, ctx: K6RunContext): DriverRes
 
 /** The run's acknowledgement log with `t` in ms since `originMs` (default the window start), in time order. */
 export function k6Acks(run: K6Run, originMs = run.windowStartMs): AckRecord[] {
-  return run.acks
-    .map((a) => ({ ...a, t: Math.max(0, Math.round(a.t - originMs)) }))
-    .sort((a, b) => a.t - b.t);
+  return run.acks.map((a) => ({ ...a, t: Math.max(0, Math.round(a.t - originMs)) })).sort((a, b) => a.t - b.t);
 }

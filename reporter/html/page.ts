@@ -18,15 +18,17 @@ export function claimRuns(view: ReportView): ClaimRun[] {
 
 function headerHtml(view: ReportView): string {
   const meta = view.runs
-    .map((r) => {
+    .map((r, i) => {
       const e = r.environment;
+      const letter = view.mode === "compare" ? `${view.sideLabels[i] ?? ""}: ` : "";
       return (
-        `<span class="meta"><b>${esc(e.runId)}</b> · ${esc(e.startedAt)} · commit ${esc((e.git.commit ?? "unknown").slice(0, 10))}` +
+        `<span class="meta">${esc(letter)}<b>${esc(e.runId)}</b> · ${esc(e.startedAt)} · commit ${esc((e.git.commit ?? "unknown").slice(0, 10))}` +
         `${e.git.dirty ? " (dirty)" : ""} · ${esc(e.cpu.cores)} cores · Node ${esc(e.versions.node)}</span>`
       );
     })
     .join("");
-  return `<header class="top"><h1>${esc(view.title)}</h1>${meta}</header>`;
+  const heading = view.mode === "single" ? "statebench report" : "statebench comparison (A = before, B = after)";
+  return `<header class="top"><h1>${esc(heading)}</h1>${meta}</header>`;
 }
 
 function navHtml(view: ReportView): string {

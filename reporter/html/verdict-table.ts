@@ -77,7 +77,8 @@ export function verdictTableHtml(p: Pairing): string {
 export function verdictSectionHtml(view: ReportView): string {
   const [l, r] = view.sideLabels;
   return (
-    `<section id="verdict"><h2>Verdict</h2><p class="lead">Per ${view.mode === "single" ? "scenario" : "scenario and app"}, ` +
+    `<section id="verdict"><h2>Verdict</h2><p class="lead">${view.sideLegend ? `<b>${esc(view.sideLegend)}</b>. ` : ""}` +
+    `Per ${view.mode === "single" ? "scenario" : "scenario and app"}, ` +
     `<span class="side0">${esc(l)}</span> against <span class="side1">${esc(r)}</span>. ▲ marks the better value ` +
     `(↑ higher / ↓ lower is better; differences within 5% are a tie). Ratio = ${esc(r)} ÷ ${esc(l)}.</p>` +
     `<div class="verdict-grid">${view.pairings.map(verdictTableHtml).join("\n")}</div></section>`

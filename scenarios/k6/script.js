@@ -126,6 +126,7 @@ function noAnswerCode(k6Code) {
 // An unexpected answer's code as the embedded driver counts it: the API's error code, else http_<status>.
 function errorCode(status, body, res) {
   if (status === 0) return noAnswerCode(res.error_code);
+  // biome-ignore lint/complexity/useOptionalChain: the syntax journey-logic.js keeps to for older k6 (no ?. or ??)
   if (body && body.error && typeof body.error.code === "string") return body.error.code;
   return `http_${status}`;
 }

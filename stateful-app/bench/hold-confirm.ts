@@ -18,6 +18,8 @@ const { values } = parseArgs({
     /** `off`: the single-node runtime (issue 4). `on`: the node as a one-member cluster (fenced journal). */
     cluster: { type: "string", default: "off" },
     "run-dir": { type: "string" },
+    /** Folder for a `--cpu-prof` profile of the node (written when it exits). */
+    profile: { type: "string" },
   },
 });
 const granularity = values.granularity === "section" ? "section" : "seat";
@@ -35,7 +37,10 @@ const stack = await startStack({
   persistence,
   runDir: values["run-dir"],
   nodeCpu: values.cpu === "none" ? null : Number(values.cpu),
-  env: { CLUSTER: values.cluster === "on" ? "on" : "off" },
+  env: {
+    CLUSTER: values.cluster === "on" ? "on" : "off",
+    ...(values.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${values.profile}` } : {}),
+  },
 });
 const node = stack.nodes[0];
 if (!node) throw new Error("no node");

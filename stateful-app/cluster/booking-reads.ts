@@ -1,5 +1,5 @@
 import type { Context, Hono } from "hono";
-import { checkId, type EventSummary, parseOrThrow, SeatsQuery, type SeatStatus } from "../../contract/index.ts";
+import { checkId, type EventSummary, parseOrThrow, type SeatStatus, SeatsQuery } from "../../contract/index.ts";
 import { type BookingService, type EventBoard, type Layout, ownerOf } from "../booking/index.ts";
 import { actorKey, ShardNotLocalError } from "../runtime/index.ts";
 import { fanOutRead, IncompleteReadError, type ShardPartial } from "./fan-out.ts";

@@ -10,6 +10,7 @@ import { emptyStats, type Journal, type JournalRow, type JournalStats, type Reco
 export class MemoryJournal implements Journal {
   readonly events = new Map<string, Array<{ seqNr: number; json: string }>>();
   readonly snapshots = new Map<string, { seqNr: number; json: string }>();
+  private readonly seqs = new Map<string, Set<number>>();
   private readonly counters: JournalStats = emptyStats();
   private readonly writer = new GroupCommit<JournalRow[]>({ write: async (appends) => this.write(appends) });
 
@@ -61,13 +62,20 @@ export class MemoryJournal implements Journal {
     const outcomes = appends.map((rows) => {
       const pid = rows[0]?.persistenceId ?? "";
       const log = this.events.get(pid) ?? [];
-      if (rows.some((r) => log.some((e) => e.seqNr === r.seqNr))) {
+      const taken = this.seqs.get(pid) ?? new Set<number>();
+      if (rows.some((r) => taken.has(r.seqNr))) {
         this.counters.conflicts++;
         return new JournalConflictError(pid);
       }
-      for (const r of rows) log.push({ seqNr: r.seqNr, json: JSON.stringify(r.event) });
-      log.sort((a, b) => a.seqNr - b.seqNr);
+      for (const r of rows) {
+        log.push({ seqNr: r.seqNr, json: JSON.stringify(r.event) });
+        taken.add(r.seqNr);
+      }
+      if (rows.some((r, i) => i > 0 && (rows[i - 1]?.seqNr ?? 0) > r.seqNr) || log.length !== taken.size) {
+        log.sort((a, b) => a.seqNr - b.seqNr);
+      }
       this.events.set(pid, log);
+      this.seqs.set(pid, taken);
       events += rows.length;
       return undefined;
     });

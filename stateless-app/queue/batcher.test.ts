@@ -3,6 +3,18 @@ import { describe, it } from "node:test";
 import { createBatcher } from "./batcher.ts";
 
 describe("createBatcher", () => {
+  it("rejects single items when flush returns per-item failures", async () => {
+    const b = createBatcher<number>({
+      maxBatch: 10,
+      flush: async (items) => items.map((i) => (i % 2 === 0 ? new Error(`even ${i}`) : undefined)),
+    });
+    const results = await Promise.allSettled([1, 2, 3].map((i) => b.add(i)));
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ["fulfilled", "rejected", "fulfilled"],
+    );
+  });
+
   it("groups items added while a flush runs, respecting maxBatch, and settles each item with its batch", async () => {
     const batches: number[][] = [];
     const b = createBatcher<number>({

@@ -2,8 +2,11 @@
 export interface BatcherOptions<T> {
   /** Largest batch handed to `flush`. */
   maxBatch: number;
-  /** Writes one batch; its promise settles every item of the batch. */
-  flush(items: T[]): Promise<void>;
+  /**
+   * Writes one batch. A rejection rejects every item; returning an array rejects single items (entry i defined:
+   * item i fails with it); any other result resolves them all.
+   */
+  flush(items: T[]): Promise<unknown>;
 }
 
 /**
@@ -19,8 +22,13 @@ export function createBatcher<T>(opts: BatcherOptions<T>) {
       const batch = waiting.slice(0, opts.maxBatch);
       waiting = waiting.slice(batch.length);
       try {
-        await opts.flush(batch.map((w) => w.item));
-        for (const w of batch) w.resolve();
+        const result = await opts.flush(batch.map((w) => w.item));
+        const failures: unknown[] | undefined = Array.isArray(result) ? result : undefined;
+        batch.forEach((w, i) => {
+          const failure = failures?.[i];
+          if (failure === undefined) w.resolve();
+          else w.reject(failure);
+        });
       } catch (err) {
         for (const w of batch) w.reject(err);
       }

@@ -1,6 +1,6 @@
-// Worker thread of the shim's synchronous HTTP: serves the contract's reference app (a real HTTP server on
-// 127.0.0.1) and performs the requests the blocked main thread asks for, then wakes it with Atomics.notify.
-// Both live here because the main thread sleeps in Atomics.wait while a k6-style request is in flight.
+// Worker thread of the shim's synchronous HTTP: performs the requests the blocked main thread asks for, then
+// wakes it with Atomics.notify; with `serve`, it also serves the contract's reference app (a real HTTP server on
+// 127.0.0.1) — here, because the main thread sleeps in Atomics.wait while a k6-style request is in flight.
 import { parentPort, workerData } from "node:worker_threads";
 import { startReferenceServer } from "../../contract/suite/reference-app.ts";
 
@@ -12,8 +12,13 @@ interface Req {
   timeoutMs: number;
 }
 
-const { port, flag } = workerData as { port: import("node:worker_threads").MessagePort; flag: Int32Array };
-const server = await startReferenceServer();
+const { port, flag, serve } = workerData as {
+  port: import("node:worker_threads").MessagePort;
+  flag: Int32Array;
+  serve: boolean;
+};
+// Without `serve`, only a client: requests go to whatever URL the script names.
+const server = serve ? await startReferenceServer() : null;
 
 function reply(message: unknown): void {
   port.postMessage(message);
@@ -23,11 +28,11 @@ function reply(message: unknown): void {
 
 port.on("message", async (req: Req | "close") => {
   if (req === "close") {
-    await server.close();
+    await server?.close();
     port.close();
     return;
   }
-  const url = req.url.replace("{server}", server.url);
+  const url = req.url;
   const start = performance.now();
   try {
     const res = await fetch(url, {
@@ -43,4 +48,4 @@ port.on("message", async (req: Req | "close") => {
     reply({ status: 0, body: "", durationMs: performance.now() - start, errorCode: timeout ? 1050 : 1000 });
   }
 });
-parentPort?.postMessage({ ready: server.url });
+parentPort?.postMessage({ ready: server?.url ?? "" });

@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { type ShimSample, shim } from "./state.ts";
 import { type SyncHttp, startSyncHttp } from "./sync-http.ts";
 
-export { shim, startSyncHttp, type SyncHttp };
+export { type SyncHttp, shim, startSyncHttp };
 
 let hooked = false;
 let loads = 0;

@@ -2,20 +2,20 @@ import { once } from "node:events";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { SyncRequest, SyncResponse } from "./state.ts";
 
-/** A reference-app server in a worker thread plus a blocking request function, as k6's VU code expects. */
+/** A blocking request function, as k6's VU code expects, and optionally a reference-app server, in a worker. */
 export interface SyncHttp {
-  /** The server's base URL (http://127.0.0.1:port). */
+  /** The server's base URL (http://127.0.0.1:port); "" without `serve`. */
   url: string;
   request: SyncRequest;
   close(): Promise<void>;
 }
 
-/** Starts the worker; resolves once its server listens. */
-export async function startSyncHttp(): Promise<SyncHttp> {
+/** Starts the worker; resolves once it is ready (and its server listens, with `serve`, the default). */
+export async function startSyncHttp(opts: { serve?: boolean } = {}): Promise<SyncHttp> {
   const { port1, port2 } = new MessageChannel();
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(new URL("./worker-entry.mjs", import.meta.url), {
-    workerData: { port: port2, flag },
+    workerData: { port: port2, flag, serve: opts.serve ?? true },
     transferList: [port2],
   });
   const [ready] = (await once(worker, "message")) as [{ ready: string }];

@@ -1,10 +1,9 @@
-// The contract suite against the real stateless stack (PostgreSQL, Redis, HAProxy, API replicas, one worker):
-// one replica in queue mode, three replicas in queue mode, and one replica in sync mode.
 import { after, before, describe } from "node:test";
 import { runContractSuite } from "../../contract/suite/index.ts";
 import { type Stack, startStack } from "../../harness/stack/index.ts";
 
-function contractAgainst(name: string, opts: { nodes: number; writeMode?: "queue" | "sync" }): void {
+/** Registers the contract suite against a real stateless stack (PostgreSQL, Redis, HAProxy, replicas, a worker). */
+export function contractAgainstStack(name: string, opts: { nodes: number; writeMode?: "queue" | "sync" }): void {
   describe(name, () => {
     let stack: Stack | undefined;
     before(async () => {
@@ -20,7 +19,3 @@ function contractAgainst(name: string, opts: { nodes: number; writeMode?: "queue
     });
   });
 }
-
-contractAgainst("stateless, 1 replica, queue mode", { nodes: 1 });
-contractAgainst("stateless, 3 replicas, queue mode", { nodes: 3 });
-contractAgainst("stateless, 1 replica, sync mode", { nodes: 1, writeMode: "sync" });
