@@ -5,8 +5,28 @@ import type { Scenario } from "./types.ts";
 
 // Sized so the sale sells out inside the schedule: at peak rate r, at most 0.85 r bookings/s.
 const SIZES = {
-  default: { seats: 30_000, sections: 30, peak: 600, rampS: 3, holdS: 67, tailS: 5, warmupS: 5, warmupRate: 50, ttl: 5_000 },
-  quick: { seats: 2_000, sections: 8, peak: 300, rampS: 1, holdS: 11, tailS: 2, warmupS: 2, warmupRate: 30, ttl: 3_000 },
+  default: {
+    seats: 30_000,
+    sections: 30,
+    peak: 600,
+    rampS: 3,
+    holdS: 67,
+    tailS: 5,
+    warmupS: 5,
+    warmupRate: 50,
+    ttl: 5_000,
+  },
+  quick: {
+    seats: 2_000,
+    sections: 8,
+    peak: 300,
+    rampS: 1,
+    holdS: 11,
+    tailS: 2,
+    warmupS: 2,
+    warmupRate: 30,
+    ttl: 3_000,
+  },
   ci: { seats: 600, sections: 3, peak: 120, rampS: 1, holdS: 9, tailS: 2, warmupS: 1, warmupRate: 20, ttl: 2_000 },
 } satisfies Record<ProfileName, unknown>;
 

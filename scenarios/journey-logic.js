@@ -35,7 +35,7 @@ let zipfTableCount = 0;
 
 /** Cumulative distribution of Zipf(s) over ranks 1..n (normalised to end at 1). */
 export function zipfCdf(n, s) {
-  const key = n + ":" + s;
+  const key = `${n}:${s}`;
   const cached = zipfTables[key];
   if (cached) return cached;
   const cdf = new Float64Array(n);
@@ -80,7 +80,7 @@ export function seatAtRank(sections, rank) {
   let r = rank;
   for (let i = 0; i < sections.length; i++) {
     const sec = sections[i];
-    if (r < sec.seats) return sec.id + "-" + (r + 1);
+    if (r < sec.seats) return `${sec.id}-${r + 1}`;
     r -= sec.seats;
   }
   return null;
@@ -169,7 +169,7 @@ function enc(s) {
 export function createJourney(opts) {
   const j = opts.journey;
   const sections = opts.sections;
-  const base = "/events/" + enc(opts.eventId);
+  const base = `/events/${enc(opts.eventId)}`;
   const userId = opts.userId;
   const rng = createRng(opts.seed);
   // Decisions drawn up front in a fixed order, so the draws do not depend on the answers.
@@ -210,8 +210,8 @@ export function createJourney(opts) {
   }
 
   function listStep(sectionId) {
-    const q = "?status=available&limit=" + LIST_LIMIT + (sectionId ? "&section=" + enc(sectionId) : "");
-    return step("seat-list", "GET", base + "/seats" + q, null, undefined);
+    const q = `?status=available&limit=${LIST_LIMIT}${sectionId ? `&section=${enc(sectionId)}` : ""}`;
+    return step("seat-list", "GET", `${base}/seats${q}`, null, undefined);
   }
 
   function holdStep() {
@@ -219,8 +219,8 @@ export function createJourney(opts) {
     if (seatId === null) return end("gave-up");
     tried[seatId] = true;
     attempts++;
-    const body = { seatId: seatId, userId: userId, requestId: userId + "-h" + attempts };
-    return step("hold", "POST", base + "/holds", body, "hold");
+    const body = { seatId: seatId, userId: userId, requestId: `${userId}-h${attempts}` };
+    return step("hold", "POST", `${base}/holds`, body, "hold");
   }
 
   function seatsOf(body) {
@@ -269,11 +269,17 @@ export function createJourney(opts) {
           holdId = body.holdId;
           if (confirm) {
             state = "confirm";
-            return step("confirm", "POST", base + "/holds/" + enc(holdId) + "/confirm", { requestId: userId + "-c" }, "confirm");
+            return step(
+              "confirm",
+              "POST",
+              `${base}/holds/${enc(holdId)}/confirm`,
+              { requestId: `${userId}-c` },
+              "confirm",
+            );
           }
           if (release) {
             state = "release";
-            return step("release", "DELETE", base + "/holds/" + enc(holdId), null, "release");
+            return step("release", "DELETE", `${base}/holds/${enc(holdId)}`, null, "release");
           }
           return end("abandoned");
         }

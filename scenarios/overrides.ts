@@ -24,15 +24,18 @@ export interface ScenarioOverrides {
 export function withOverrides(scenario: Scenario, o: ScenarioOverrides): Scenario {
   const problems: string[] = [];
   const positive = (flag: string, v: number | undefined) => {
-    if (v !== undefined && !(Number.isFinite(v) && v > 0)) problems.push(`${flag}: must be a positive number (got ${v})`);
+    if (v !== undefined && !(Number.isFinite(v) && v > 0))
+      problems.push(`${flag}: must be a positive number (got ${v})`);
   };
   positive("--rate", o.rate);
   positive("--duration", o.durationS);
   positive("--seats", o.seats);
   positive("--nodes", o.nodes);
   if (o.nodeCpu !== undefined && o.nodeCpu !== null) positive("--node-cpu", o.nodeCpu);
-  if (o.seats !== undefined && !Number.isInteger(o.seats)) problems.push(`--seats: must be an integer (got ${o.seats})`);
-  if (o.nodes !== undefined && !Number.isInteger(o.nodes)) problems.push(`--nodes: must be an integer (got ${o.nodes})`);
+  if (o.seats !== undefined && !Number.isInteger(o.seats))
+    problems.push(`--seats: must be an integer (got ${o.seats})`);
+  if (o.nodes !== undefined && !Number.isInteger(o.nodes))
+    problems.push(`--nodes: must be an integer (got ${o.nodes})`);
   if (problems.length > 0) throw new ScenarioError(scenario.name, problems);
 
   const s: Scenario = structuredClone(scenario);
@@ -40,7 +43,7 @@ export function withOverrides(scenario: Scenario, o: ScenarioOverrides): Scenari
     const peak = peakRate(s.arrival);
     const k = peak > 0 ? o.rate / peak : 0;
     s.arrival.startRate *= k;
-    s.arrival.stages = s.arrival.stages.map((st) => ({ ...st, target: peak > 0 ? st.target * k : o.rate ?? 0 }));
+    s.arrival.stages = s.arrival.stages.map((st) => ({ ...st, target: peak > 0 ? st.target * k : (o.rate ?? 0) }));
     s.arrival.warmupRate = Math.min(s.arrival.warmupRate, o.rate);
   }
   if (o.durationS !== undefined) {

@@ -113,14 +113,24 @@ describe("validation lists every problem at once", () => {
       /faults\[0\] \(kill-node at 1 s\): node 7 does not exist \(3 nodes/,
       /faults\[1\] \(add-nodes at 999 s\): after the schedule ends/,
     ];
-    for (const re of expected) assert.ok(r.problems.some((p) => re.test(p)), `missing ${re} in\n${r.problems.join("\n")}`);
+    for (const re of expected)
+      assert.ok(
+        r.problems.some((p) => re.test(p)),
+        `missing ${re} in\n${r.problems.join("\n")}`,
+      );
     assert.equal(r.problems.length, expected.length);
   });
 });
 
 describe("overrides, as the CLI flags", () => {
   it("rescales rate, duration (with fault times), seats, nodes and CPU", () => {
-    const s = withOverrides(loadScenario("node-kill"), { rate: 100, durationS: 30, seats: 9_000, nodes: 4, nodeCpu: 1 });
+    const s = withOverrides(loadScenario("node-kill"), {
+      rate: 100,
+      durationS: 30,
+      seats: 9_000,
+      nodes: 4,
+      nodeCpu: 1,
+    });
     assert.equal(peakRate(s.arrival), 100);
     assert.equal(scheduleSeconds(s), 30);
     assert.equal(s.faults[0]?.atS, 10, "the kill stays one third in");

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type pg from "pg";
 import { LIMITS } from "../contract/index.ts";
-import { notFound, onError, tooLarge } from "./errors.ts";
+import { limitBody } from "./body-limit.ts";
+import { notFound, onError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import type { Store } from "./redis/index.ts";
 import { bookingRoutes, eventRoutes, healthRoutes, holdRoutes } from "./routes/index.ts";
@@ -28,7 +28,7 @@ export function createApp(deps: AppDeps): Hono {
   const svc = createService(deps);
   app.onError(onError(deps.log));
   app.notFound(notFound);
-  app.use(bodyLimit({ maxSize: LIMITS.maxBodyBytes, onError: tooLarge }));
+  app.use(limitBody(LIMITS.maxBodyBytes));
   healthRoutes(app, deps.node, deps.metrics ?? (async () => ({})));
   eventRoutes(app, svc);
   holdRoutes(app, svc);

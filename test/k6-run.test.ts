@@ -148,6 +148,22 @@ describe("runK6 (k6 cannot be installed here: a fake k6 executable stands in for
     assert.match(readFileSync(res.k6.files.log, "utf8"), /310 complete/);
   });
 
+  it("does not start k6 for a phase with nothing to run (a scenario without warm-up)", async () => {
+    const binDir = mkdtempSync(join(dir, "bin-"));
+    const scenario = structuredClone(base.scenario);
+    scenario.arrival.warmupS = 0;
+    const res = await runK6({
+      ...base,
+      scenario,
+      phase: "warmup",
+      runDir: join(dir, "run-nothing"),
+      k6Bin: fakeK6(binDir, "ok"),
+    });
+    assert.equal(existsSync(join(binDir, "calls.json")), false, "k6 was not run");
+    assert.equal(res.requests.total, 0);
+    assert.equal(res.k6.exitCode, null);
+  });
+
   it("reports k6's failure with its exit code and the end of its log", async () => {
     const binDir = mkdtempSync(join(dir, "bin-"));
     fakeK6(binDir, "crash");

@@ -55,10 +55,7 @@ describe("a flash sale against the stub", () => {
     assert.equal(measured.filter((a) => a.op === "hold" && a.type === "ok").length, res.bookings.holds);
     assert.ok(res.bookings.conflicts > 0, "the hot seats were contested");
     assert.equal(res.errors.count, 0);
-    assert.deepEqual(
-      seconds,
-      res.series.t,
-    );
+    assert.deepEqual(seconds, res.series.t);
     const h = decodeFromCompressedBase64(res.histograms.all);
     assert.equal(h.totalCount, res.requests.total);
     assert.equal(res.spectrum.at(-1)?.[0], 100);

@@ -16,7 +16,9 @@ export function checkTarget(baseUrl: string, allowRemote = false): URL {
   }
   const loopback = LOOPBACK.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
   if (!loopback && !allowRemote) {
-    throw new Error(`driver: refusing non-loopback target ${url.host} (pass allowRemote for compose/multi-machine runs)`);
+    throw new Error(
+      `driver: refusing non-loopback target ${url.host} (pass allowRemote for compose/multi-machine runs)`,
+    );
   }
   return url;
 }

@@ -50,7 +50,8 @@ export async function startStubServer(
     const text = JSON.stringify(body);
     res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
   };
-  const fail = (res: ServerResponse, status: number, code: string) => send(res, status, { error: { code, message: code } });
+  const fail = (res: ServerResponse, status: number, code: string) =>
+    send(res, status, { error: { code, message: code } });
 
   // Lazily expires a hold whose TTL passed, so availability is right without a sweeper.
   function isOpen(ev: EventState, sec: number, i: number, now: number): boolean {

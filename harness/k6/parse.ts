@@ -96,6 +96,8 @@ export async function parseK6Ndjson(source: string | K6Source, opts: ParseOption
     run.metrics[name] = info;
   };
   const r = run.requests;
+  // One string per endpoint name, however many requests: JSON.parse makes a new string for every value.
+  const names = new Map<string, string>();
   for await (const p of readK6Points(source, onMetric, stats)) {
     if (p.metric === "vus" && p.tags.scenario === undefined) {
       run.vus.push({ time: p.time, value: p.value });
@@ -109,7 +111,12 @@ export async function parseK6Ndjson(source: string | K6Source, opts: ParseOption
         if (p.value < windowStart) windowStart = p.value;
         break;
       case "http_req_duration": {
-        const name = p.tags.name ?? p.tags.url ?? "unknown";
+        const raw = p.tags.name ?? p.tags.url ?? "unknown";
+        let name = names.get(raw);
+        if (name === undefined) {
+          name = raw;
+          names.set(raw, raw);
+        }
         const status = Number(p.tags.status ?? 0) || 0;
         r.time.push(p.time);
         r.us.push(Math.max(1, Math.round(p.value * 1000)));

@@ -102,7 +102,8 @@ export async function runK6(opts: K6DriverOptions): Promise<K6DriverResult> {
   const seed = opts.seed ?? randomInt(2 ** 31);
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const scenario = phaseScenario(opts.scenario, opts.phase, opts.rateOverride);
-  const scheduleMs = planSeconds(phasePlan(scenario, opts.phase)) * 1000;
+  const plan = phasePlan(scenario, opts.phase);
+  const scheduleMs = planSeconds(plan) * 1000;
   await mkdir(opts.runDir, { recursive: true });
   const files = {
     scenario: join(opts.runDir, "scenario.json"),
@@ -112,6 +113,18 @@ export async function runK6(opts: K6DriverOptions): Promise<K6DriverResult> {
   };
   await writeFile(files.scenario, scenarioToJson(scenario));
   const warnings: string[] = [];
+  if (scheduleMs === 0 || Math.max(plan.startRate, ...plan.stages.map((st) => st.target)) === 0) {
+    // Nothing to run (no warm-up): k6 given no scenario would run its default single iteration instead.
+    const none = await parseK6Ndjson([]);
+    none.windowStartMs = none.lastMs = Date.now();
+    const empty = k6ResultToDriverResult(none, {
+      phase: opts.phase,
+      seed,
+      scheduleS: 0,
+      endedBy: "schedule",
+    });
+    return { ...empty, k6: { bin, exitCode: null, thresholds: [], files } };
+  }
 
   let windowStartMs: number | null = null;
   let endedBy: DriverResult["window"]["endedBy"] = "schedule";

@@ -32,10 +32,13 @@ await Promise.all(
   }),
 );
 const ms = performance.now() - t0;
+journal.events.clear(); // what is left is the actors (and the board)
+(globalThis as { gc?: () => void }).gc?.();
 const s = journal.stats();
 console.log(
   `${granularity}: ${seats} hold+confirm in ${ms.toFixed(0)} ms = ${((seats / ms) * 1000).toFixed(0)}/s ` +
     `(${((ms * 1000) / (2 * seats)).toFixed(1)} us per command); ${s.eventsWritten} events in ${s.transactions} ` +
-    `group commits; summary ${JSON.stringify(await service.summary("e"))}`,
+    `group commits; heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB for ${system.stats().activeActors} actors; ` +
+    `summary ${JSON.stringify(await service.summary("e"))}`,
 );
 await system.close();

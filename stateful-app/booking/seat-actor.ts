@@ -23,11 +23,12 @@ export interface HoldRecord {
 
 export interface SeatActorState {
   holds: Map<string, HoldRecord>;
-  /** seatId -> the hold that occupies it (active or confirmed). Free seats are absent. */
-  occupant: Map<string, string>;
-  /** `seat|user|requestId` -> holdId: a retried hold request gets the first answer. */
-  requests: Map<string, string>;
-  bookings: Map<string, string>;
+  /**
+   * holdId by `o|<seatId>` (the hold occupying the seat, active or confirmed; free seats are absent), by
+   * `r|<seat>|<user>|<requestId>` (a retried hold request gets the first answer) and by `b|<bookingId>`. One map
+   * rather than three: with one actor per seat, 200,000 actors, each empty map costs.
+   */
+  index: Map<string, string>;
 }
 
 export type SeatCommand =
@@ -47,19 +48,21 @@ export type SeatEvent =
 export type SeatReply = Hold | Booking | null;
 type Ctx = ActorContext<SeatActorState, SeatCommand, SeatEvent>;
 
-const requestKey = (seatId: string, userId: string, requestId: string) => `${seatId}|${userId}|${requestId}`;
+const requestKey = (seatId: string, userId: string, requestId: string) => `r|${seatId}|${userId}|${requestId}`;
+const occupantKey = (seatId: string) => `o|${seatId}`;
+const bookingKey = (bookingId: string) => `b|${bookingId}`;
 const eventOf = (ctx: Ctx) => ctx.id.slice(0, ctx.id.indexOf("/"));
 
 function emptyState(): SeatActorState {
-  return { holds: new Map(), occupant: new Map(), requests: new Map(), bookings: new Map() };
+  return { holds: new Map(), index: new Map() };
 }
 
 function apply(state: SeatActorState, e: SeatEvent): SeatActorState {
   if (e.t === "held") {
     const { t: _t, ...fields } = e;
     state.holds.set(e.holdId, { ...fields, state: "active" });
-    state.occupant.set(e.seatId, e.holdId);
-    state.requests.set(requestKey(e.seatId, e.userId, e.requestId), e.holdId);
+    state.index.set(occupantKey(e.seatId), e.holdId);
+    state.index.set(requestKey(e.seatId, e.userId, e.requestId), e.holdId);
     return state;
   }
   const hold = state.holds.get(e.holdId);
@@ -67,10 +70,10 @@ function apply(state: SeatActorState, e: SeatEvent): SeatActorState {
   if (e.t === "confirmed") {
     hold.state = "confirmed";
     hold.bookingId = e.bookingId;
-    state.bookings.set(e.bookingId, e.holdId);
+    state.index.set(bookingKey(e.bookingId), e.holdId);
   } else {
     hold.state = e.expired ? "expired" : "released";
-    if (state.occupant.get(e.seatId) === e.holdId) state.occupant.delete(e.seatId);
+    if (state.index.get(occupantKey(e.seatId)) === e.holdId) state.index.delete(occupantKey(e.seatId));
   }
   return state;
 }
@@ -108,10 +111,10 @@ function receive(ctx: Ctx, cmd: SeatCommand): SeatReply {
   const now = Date.now();
   switch (cmd.t) {
     case "hold": {
-      const earlier = ctx.state.requests.get(requestKey(cmd.seatId, cmd.userId, cmd.requestId));
+      const earlier = ctx.state.index.get(requestKey(cmd.seatId, cmd.userId, cmd.requestId));
       const first = earlier === undefined ? undefined : ctx.state.holds.get(earlier);
       if (first !== undefined) return holdReply(first);
-      const occupantId = ctx.state.occupant.get(cmd.seatId);
+      const occupantId = ctx.state.index.get(occupantKey(cmd.seatId));
       const occupant = occupantId === undefined ? undefined : ctx.state.holds.get(occupantId);
       if (occupant !== undefined && !expireIfDue(ctx, occupant, now)) {
         throw new ApiError(
@@ -156,7 +159,7 @@ function receive(ctx: Ctx, cmd: SeatCommand): SeatReply {
       return null;
     }
     case "booking": {
-      const holdId = ctx.state.bookings.get(cmd.bookingId);
+      const holdId = ctx.state.index.get(bookingKey(cmd.bookingId));
       const hold = holdId === undefined ? undefined : ctx.state.holds.get(holdId);
       if (hold === undefined) throw new ApiError("not_found", `no booking ${cmd.bookingId} in this event`, "bookingId");
       return bookingReply(ctx, hold);
@@ -190,9 +193,9 @@ export function seatActor(
         const state = emptyState();
         for (const h of data as HoldRecord[]) {
           state.holds.set(h.holdId, { ...h });
-          if (h.state === "active" || h.state === "confirmed") state.occupant.set(h.seatId, h.holdId);
-          state.requests.set(requestKey(h.seatId, h.userId, h.requestId), h.holdId);
-          if (h.bookingId !== undefined) state.bookings.set(h.bookingId, h.holdId);
+          if (h.state === "active" || h.state === "confirmed") state.index.set(occupantKey(h.seatId), h.holdId);
+          state.index.set(requestKey(h.seatId, h.userId, h.requestId), h.holdId);
+          if (h.bookingId !== undefined) state.index.set(bookingKey(h.bookingId), h.holdId);
         }
         return state;
       },

@@ -27,6 +27,7 @@ export interface BookingServiceOptions {
 
 /** Domain counters for `/metrics`. */
 export interface BookingStats {
+  /** Events whose layout this node knows. */
   events: number;
   holdsGranted: number;
   bookingsConfirmed: number;
@@ -87,7 +88,6 @@ export class BookingService {
     if (reply.created && !this.boards.has(eventId)) {
       // A fresh event has no seat events yet: an empty board, nothing to replay.
       this.boards.set(eventId, { board: new EventBoard(reply.layout), ready: Promise.resolve(), loaded: true });
-      this.counters.events++;
     }
     return reply;
   }
@@ -154,7 +154,7 @@ export class BookingService {
   }
 
   stats(): BookingStats {
-    return { ...this.counters };
+    return { ...this.counters, events: this.layouts.size };
   }
 
   /** The event's layout (cached; else read from the event actor's journal); 404 naming eventId when none. */
@@ -195,7 +195,6 @@ export class BookingService {
         });
       entry = created;
       this.boards.set(layout.eventId, entry);
-      this.counters.events++;
     }
     if (!entry.loaded) await entry.ready;
     return entry.board;

@@ -32,7 +32,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: Error };
  * commits many commands per database round trip. In `async` mode replies go out at once and the events are
  * written behind, one append in flight per actor so that a failed append can drop what follows it.
  */
-export class ActorCell {
+export class ActorCell implements ActorContext<unknown, unknown, unknown> {
   status: "recovering" | "ready" | "stopped" = "recovering";
   seqNr = 0;
   /** Activated without a recovery read on the caller's word (`AskOptions.fresh`). */
@@ -40,14 +40,14 @@ export class ActorCell {
   lastActivity = Date.now();
   // biome-ignore lint/suspicious/noExplicitAny: the state type belongs to the behaviour
   state: any;
-  readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Created on the first timer: most actors never set one (memory per actor matters at 200,000 actors). */
+  private timers: Map<string, NodeJS.Timeout> | null = null;
   private readonly queue: Envelope[] = [];
   private running = false;
   private turnEvents: JournalRow[] | null = null;
   private unflushed: JournalRow[] = [];
   private writing: Promise<void> | null = null;
   private sinceSnapshot = 0;
-  private readonly ctx: ActorContext<unknown, unknown, unknown>;
 
   constructor(
     readonly behavior: AnyBehavior,
@@ -57,23 +57,16 @@ export class ActorCell {
     private readonly host: CellHost,
   ) {
     this.state = behavior.initialState(id);
-    const cell = this;
-    this.ctx = {
-      id,
-      key,
-      shard,
-      get state() {
-        return cell.state;
-      },
-      persist: (event) => this.persist(event),
-      setTimer: (name, dueAtMs, command) => this.setTimer(name, dueAtMs, command),
-      cancelTimer: (name) => this.cancelTimer(name),
-    };
   }
 
   /** True when nothing is queued, running, pending a write or waiting on a timer. */
   get idle(): boolean {
-    return !this.running && this.queue.length === 0 && this.timers.size === 0 && this.writing === null;
+    return (
+      !this.running &&
+      this.queue.length === 0 &&
+      (this.timers === null || this.timers.size === 0) &&
+      this.writing === null
+    );
   }
 
   /** The write-behind append in flight (async mode), if any. */
@@ -99,7 +92,7 @@ export class ActorCell {
       this.seqNr = seqNr;
     }
     this.status = "ready";
-    this.behavior.onRecovered?.(this.ctx);
+    this.behavior.onRecovered?.(this);
     if (this.turnEvents !== null) throw new Error(`${this.key}: onRecovered must not persist`);
     void this.drain();
   }
@@ -108,39 +101,40 @@ export class ActorCell {
   stop(error: Error): void {
     if (this.status === "stopped") return;
     this.status = "stopped";
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    for (const t of this.timers?.values() ?? []) clearTimeout(t);
+    this.timers = null;
     this.unflushed = [];
     for (const env of this.queue.splice(0)) env.reject?.(error);
     this.host.detach(this);
   }
 
-  private persist(event: unknown): void {
+  persist(event: unknown): void {
     if (this.turnEvents === null) throw new Error(`${this.key}: persist is only allowed while handling a command`);
     this.seqNr++;
     this.turnEvents.push({ persistenceId: this.key, seqNr: this.seqNr, shard: this.shard, event });
     this.state = this.behavior.applyEvent(this.state, event);
   }
 
-  private setTimer(name: string, dueAtMs: number, command: unknown): void {
+  setTimer(name: string, dueAtMs: number, command: unknown): void {
     this.cancelTimer(name);
     if (this.status === "stopped") return;
     const t = setTimeout(
       () => {
-        this.timers.delete(name);
+        this.timers?.delete(name);
         this.enqueue(command);
       },
       Math.max(0, dueAtMs - Date.now()),
     );
     t.unref();
+    this.timers ??= new Map();
     this.timers.set(name, t);
   }
 
-  private cancelTimer(name: string): void {
-    const t = this.timers.get(name);
+  cancelTimer(name: string): void {
+    const t = this.timers?.get(name);
     if (t === undefined) return;
     clearTimeout(t);
-    this.timers.delete(name);
+    this.timers?.delete(name);
   }
 
   private async drain(): Promise<void> {
@@ -161,7 +155,7 @@ export class ActorCell {
     this.turnEvents = events;
     for (const env of batch) {
       try {
-        outcomes.push({ ok: true, value: this.behavior.receive(this.ctx, env.command) });
+        outcomes.push({ ok: true, value: this.behavior.receive(this, env.command) });
       } catch (err) {
         outcomes.push({ ok: false, error: err instanceof Error ? err : new Error(String(err)) });
       }

@@ -1,0 +1,15 @@
+import { spawn } from "node:child_process";
+import { prepareEvent, runDriver } from "./harness/driver/index.ts";
+import { loadScenario } from "./scenarios/index.ts";
+const child = spawn(process.execPath, ["--import", "tsx", "bench/driver-ceiling.ts", "--server"], { stdio: ["ignore", "pipe", "inherit"] });
+const url = await new Promise<string>((r) => child.stdout!.once("data", (d) => r(d.toString().trim())));
+const mode = process.argv[2] ?? "buy";
+const s = structuredClone(loadScenario("flash-sale", "ci"));
+s.event.sections = Array.from({ length: 200 }, (_, i) => ({ id: `S${i + 1}`, seats: 1000 }));
+s.journey = { ...s.journey, thinkMs: 0, hotness: 0, browseOnly: mode === "buy" ? 0 : 1, holdAttempts: 1, confirmRatio: 1 };
+s.arrival = { ...s.arrival, startRate: 400, stages: [{ durationS: 6, target: 400 }], maxJourneys: 1e7 };
+s.stopWhenSoldOut = false; s.tailS = 0;
+await prepareEvent({ baseUrl: url, eventId: "p", scenario: s });
+const r = await runDriver({ scenario: s, baseUrl: url, eventId: "p", phase: "measure", pollSoldOut: false });
+console.log(r.requests.total, r.health, (r.health.cpuS / r.requests.total) * 1e6, "us/req");
+child.kill();
