@@ -7,7 +7,7 @@ import { prepareEvent, runDriver } from "../driver/index.ts";
 import type { DriverOptions, DriverResult } from "../driver/types.ts";
 import { runK6 } from "../k6/index.ts";
 import type { AckRecord, AppName, AppRunSummary, AuditResult } from "../results/types.ts";
-import { startRecorder } from "../samplers/index.ts";
+import { startRecorder, type WatchedProcess } from "../samplers/index.ts";
 import { type Stack, startStack } from "../stack/index.ts";
 import { drainWrites, sumMetrics } from "./drain.ts";
 import { startFaults } from "./faults.ts";
@@ -77,14 +77,19 @@ export async function runOne(c: RunOneContext): Promise<RunOneResult> {
 }
 
 /** The embedded driver, or real k6 with the same options and result (its callbacks fire after k6 exits). */
-export function driverFor(c: Pick<RunOneContext, "options" | "dir">): (o: DriverOptions) => Promise<DriverResult> {
+export function driverFor(
+  c: Pick<RunOneContext, "options" | "dir">,
+  onSpawn: (pid: number) => void = () => {},
+): (o: DriverOptions) => Promise<DriverResult> {
   if (c.options.driver === "embedded") return runDriver;
-  return (o) => runK6({ ...o, runDir: join(c.dir, `k6-${o.phase}`) });
+  return (o) => runK6({ ...o, runDir: join(c.dir, `k6-${o.phase}`), onSpawn });
 }
 
 export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult> {
   const stack = t.stack;
-  const drive = driverFor(c);
+  // k6 runs as its own process: watch it as the driver (the harness process then only waits).
+  const extra: WatchedProcess[] = [];
+  const drive = driverFor(c, (pid) => extra.splice(0, extra.length, { label: "k6", pid }));
   const verdict = await verifyApp(t.url);
   if (!verdict.ok) return { summary: null, skipped: `failed verification: ${verdict.problems.join("; ")}` };
 
@@ -106,8 +111,8 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
   await prepareEvent({ baseUrl: t.url, eventId, scenario: c.scenario, allowRemote: t.allowRemote });
 
   const recorderStartMs = Date.now();
-  const recorder = startRecorder({ samplers: targetSamplers(t) });
-  let roles = targetRoles(t);
+  const recorder = startRecorder({ samplers: targetSamplers(t, extra) });
+  let roles: Record<string, string> = { ...targetRoles(t), ...(c.options.driver === "k6" ? { k6: "driver" } : {}) };
 
   const acks: AckRecord[] = [];
   const ackFile = createWriteStream(join(c.dir, "acks.ndjson"));

@@ -1,4 +1,11 @@
-import { haproxySampler, postgresSampler, processSampler, redisSampler, type Sampler } from "../samplers/index.ts";
+import {
+  haproxySampler,
+  postgresSampler,
+  processSampler,
+  redisSampler,
+  type Sampler,
+  type WatchedProcess,
+} from "../samplers/index.ts";
 import type { Stack } from "../stack/index.ts";
 
 /**
@@ -30,11 +37,12 @@ export function externalTarget(url: string, env: NodeJS.ProcessEnv = process.env
 }
 
 /** Samplers for what the target exposes; the driver's own process is always watched. */
-export function targetSamplers(t: Target): Sampler[] {
+export function targetSamplers(t: Target, extra: WatchedProcess[] = []): Sampler[] {
   const stack = t.stack;
   const processes = () => [
     ...(stack?.processes() ?? []).map((p) => ({ label: p.label, pid: p.pid, tree: p.role === "postgres" })),
     { label: "driver", pid: process.pid },
+    ...extra,
   ];
   return [
     ...(t.databaseUrl ? [postgresSampler(t.databaseUrl)] : []),

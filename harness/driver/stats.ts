@@ -161,8 +161,9 @@ export class Stats {
     this.cur.dropped++;
   }
 
+  /** A journey ended; one cut off by the time bound did not complete. */
   ended(outcome: string) {
-    this.journeys.completed++;
+    if (outcome !== "cut-off") this.journeys.completed++;
     this.outcomes[outcome] = (this.outcomes[outcome] ?? 0) + 1;
   }
 
