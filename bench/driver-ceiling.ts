@@ -1,9 +1,10 @@
 // The embedded driver's ceiling: journeys/s and requests/s it sustains on one core against a trivial server,
 // next to autocannon on the same server in the same run.
-//   node --import tsx bench/driver-ceiling.ts [--step-s 4] [--max-steps 8]
+//   node --import tsx bench/driver-ceiling.ts [--step-s 4] [--max-steps 10]
 // The stub server runs in a child process pinned to CPU 1, this process (driver, then autocannon) on CPU 0.
 // A rate is "sustained" when every arrival started on time (p99 schedule lag <= 100 ms, none dropped), no request
-// failed and the achieved journey rate is within 2% of the target. Bounded: at most max-steps runs per mode.
+// failed and the achieved journey rate is within 2% of the target. Rates climb 40% a step from 200 (buying) and
+// 300 (browsing) journeys/s; bounded: at most max-steps runs of step-s seconds per mode.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -120,7 +121,7 @@ async function climb(
 
 async function main() {
   const stepS = flag("--step-s", 4);
-  const maxSteps = flag("--max-steps", 8);
+  const maxSteps = flag("--max-steps", 10);
   const pinned = pin(process.pid, 0);
   const { url, child } = await startServer();
   const serverPid = child.pid ?? 0;
@@ -134,18 +135,19 @@ async function main() {
       .join(" ")}`,
   );
   try {
-    const rates = (start: number, inc: number) => Array.from({ length: maxSteps }, (_, i) => start + i * inc);
+    // Rates climb by 40% a step until one is not sustained.
+    const rates = (start: number) => Array.from({ length: maxSteps }, (_, i) => Math.round(start * 1.4 ** i));
     // Buying journeys: availability read (100 seats of JSON), hold, confirm (hold conflicts end a journey early).
     const buy = await climb(
       "buy",
       url,
       serverPid,
       { browseOnly: 0, holdAttempts: 1, confirmRatio: 1 },
-      rates(500, 500),
+      rates(200),
       stepS,
     );
     // Browsing journeys: event summary + availability read.
-    const browse = await climb("browse", url, serverPid, { browseOnly: 1 }, rates(1000, 1000), stepS);
+    const browse = await climb("browse", url, serverPid, { browseOnly: 1 }, rates(300), stepS);
 
     const ac = createRequire(import.meta.url)("autocannon") as Autocannon;
     const cannon = async (path: string) => {

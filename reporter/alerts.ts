@@ -1,5 +1,5 @@
 import type { AppRunSummary } from "../harness/results/types.ts";
-import { formatNumber } from "./format.ts";
+import { formatNumber, thresholdActual } from "./format.ts";
 import type { ReportView } from "./view.ts";
 
 /** A process at or above this share (in %) of its CPU limit was saturated: its numbers measure the ceiling. */
@@ -37,7 +37,11 @@ function resultAlerts(runId: string, r: AppRunSummary, multiRun: boolean): Alert
     });
   }
   for (const t of r.thresholds.filter((x) => !x.ok)) {
-    out.push({ level: "fail", scope, message: `threshold broken: ${t.expr} (actual ${formatNumber(t.actual)})` });
+    out.push({
+      level: "fail",
+      scope,
+      message: `threshold broken: ${t.expr} (actual ${thresholdActual(t.expr, t.actual)})`,
+    });
   }
   if (!r.driverHealth.keptSchedule) {
     out.push({

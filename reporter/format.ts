@@ -20,3 +20,8 @@ export function formatRatio(ratio: number | null): string {
   if (ratio === null || !Number.isFinite(ratio)) return "—";
   return `${ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(2)}×`;
 }
+
+/** A threshold's actual value as its expression reads: "errors<1%" compares a share (0.018 → 1.80%). */
+export function thresholdActual(expr: string, actual: number | null): string {
+  return expr.trim().endsWith("%") ? formatPercent(actual) : formatNumber(actual);
+}

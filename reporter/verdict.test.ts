@@ -142,3 +142,10 @@ test("stack memory sums the peak of every role except the load driver", () => {
   r.memory.peakRssMbByRole = {};
   assert.equal(stackPeakRssMb(r), null);
 });
+
+test("a failed audit with nothing lost still says why (sold counts disagree)", () => {
+  const r = structuredClone(load(FIXTURES.small).results[0] as AppRunSummary);
+  r.audit = { ...r.audit, valid: false, lost: 0, doubleSold: 0, unexpected: 0, soldApi: 525, soldDb: 524 };
+  const audit = verdictRows(r, null).find((x) => x.metric.key === "audit");
+  assert.equal(audit?.left.text, "FAIL: sold API 525 ≠ DB 524");
+});

@@ -66,6 +66,7 @@ function auditText(r: AppRunSummary): string {
     a.lost > 0 ? `${a.lost} lost` : "",
     a.doubleSold > 0 ? `${a.doubleSold} double-sold` : "",
     a.unexpected > 0 ? `${a.unexpected} unexpected` : "",
+    a.soldApi !== null && a.soldDb !== null && a.soldApi !== a.soldDb ? `sold API ${a.soldApi} ≠ DB ${a.soldDb}` : "",
   ].filter(Boolean);
   return `FAIL${parts.length ? `: ${parts.join(", ")}` : ""}`;
 }

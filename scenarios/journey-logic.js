@@ -95,12 +95,28 @@ function seatKey(sectionRank, seatId) {
 
 /** Orders seat ids best-first, whatever order the app listed them in (the contract does not fix one). */
 export function sortBestFirst(sections, seatIds) {
-  const sectionRank = {};
-  for (let i = 0; i < sections.length; i++) sectionRank[sections[i].id] = i;
+  const sectionRank = rankOf(sections);
+  const keys = seatIds.map((id) => seatKey(sectionRank, id));
+  // Apps usually list seats in order already; sorting is then skipped.
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1] <= keys[i];
+  if (sorted) return seatIds;
   return seatIds
-    .map((id) => ({ id: id, key: seatKey(sectionRank, id) }))
+    .map((id, i) => ({ id: id, key: keys[i] }))
     .sort((a, b) => a.key - b.key)
     .map((x) => x.id);
+}
+
+// Section positions of the last layout seen (every journey of a run shares one layout).
+let rankedSections = null;
+let sectionRanks = null;
+function rankOf(sections) {
+  if (rankedSections !== sections) {
+    sectionRanks = {};
+    for (let i = 0; i < sections.length; i++) sectionRanks[sections[i].id] = i;
+    rankedSections = sections;
+  }
+  return sectionRanks;
 }
 
 /**

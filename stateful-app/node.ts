@@ -47,7 +47,12 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
   pool.on("error", (err) => logger.warn({ err }, "idle database connection failed"));
   await migrate(pool);
   const placement = parts.placement ?? new LocalPlacement(config.SHARDS);
-  const journal = new PgJournal({ pool, windowMs: config.JOURNAL_WINDOW_MS, fence: parts.fence });
+  const journal = new PgJournal({
+    pool,
+    windowMs: config.JOURNAL_WINDOW_MS,
+    maxInFlight: config.JOURNAL_MAX_IN_FLIGHT,
+    fence: parts.fence,
+  });
   const system = new ActorSystem({
     journal,
     placement,

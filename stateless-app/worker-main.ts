@@ -14,6 +14,7 @@ const stopProfiler = await startProfiler(config.CPU_PROF_DIR, config.NODE_ID);
 const rt = await createRuntime(config, "worker");
 const w = startWorker({
   redisUrl: config.REDIS_URL,
+  name: `${config.NODE_ID}-bullmq`,
   db: rt.db,
   store: rt.store,
   queue: rt.queue,

@@ -45,13 +45,12 @@ function requiredCharts(s: RunSummary, dir: string, scenario: string): string[] 
 /** The decoded-image fields read in the page (the project compiles without the DOM lib). */
 type Img = { complete: boolean; naturalWidth: number; naturalHeight: number };
 
-let browser: Browser;
+let browser: Browser | null = null;
+const MISSING = `Chromium not found at ${CHROMIUM}: \`npm run setup\` installs it (Debian package "chromium")`;
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) {
-    assert.fail(`Chromium not found at ${CHROMIUM}: \`npm run setup\` installs it (Debian package "chromium")`);
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  // A missing browser fails each test with how to get it (below), rather than skipping or cancelling them.
+  if (existsSync(CHROMIUM)) browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 });
 
 after(async () => {
@@ -64,6 +63,7 @@ for (const [name, fixture] of Object.entries(FIXTURES)) {
     const scenarios = [...new Set(summary.results.map((r) => r.scenario))];
 
     test("verdict table, every chart loaded, no console errors, no network; failures in the first screenful", async () => {
+      assert.ok(browser, MISSING);
       const dir = copyFixture(fixture, `browser-${name}`);
       const { html } = await writeReport(dir);
       const page = await browser.newPage({ viewport: VIEWPORT });
@@ -87,6 +87,8 @@ for (const [name, fixture] of Object.entries(FIXTURES)) {
         const rows = page.locator(`table.verdict-table[data-pairing="${scenario}"] tbody tr:not(.group)`);
         assert.equal(await rows.count(), METRICS.length, `metric rows of ${scenario}`);
       }
+      const pageWidth = await page.evaluate("document.documentElement.scrollWidth");
+      assert.ok(Number(pageWidth) <= VIEWPORT.width, `no horizontal overflow (page is ${pageWidth}px wide)`);
       const verdictTop = await tables.first().evaluate((el) => el.getBoundingClientRect().top);
       assert.ok(verdictTop < VIEWPORT.height, `verdict table starts in the first screenful (top ${verdictTop}px)`);
 

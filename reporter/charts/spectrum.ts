@@ -63,9 +63,11 @@ export function spectrumChart(p: Pairing): ChartSpec | null {
           ticks: { callback: (v: number | string) => percentileLabel(Number(v)) },
           grid: { color: "#e5e7eb" },
         },
+        // Linear, as HdrHistogram plots it: the tail's height is the point, and p0 (the minimum) may be ~0 ms.
         y: yScale(
           "latency (ms)",
           sides.flatMap((x) => x.data.map((d) => d.y)),
+          false,
         ),
       },
       plugins: {

@@ -1,5 +1,5 @@
 import type { Alert } from "../alerts.ts";
-import { formatNumber } from "../format.ts";
+import { formatNumber, thresholdActual } from "../format.ts";
 import type { ReportView, Side } from "../view.ts";
 import { esc } from "./escape.ts";
 
@@ -31,7 +31,7 @@ export function auditSectionHtml(view: ReportView): string {
       (s.result?.thresholds ?? []).map(
         (t) =>
           `<tr class="${t.ok ? "" : "row-fail"}"><th scope="row">${esc(`${p.title} · ${s.label}`)}</th><td><code>${esc(t.expr)}</code></td>` +
-          `<td class="num">${formatNumber(t.actual)}</td><td class="${t.ok ? "ok" : "bad"}">${t.ok ? "met" : "BROKEN"}</td></tr>`,
+          `<td class="num">${thresholdActual(t.expr, t.actual)}</td><td class="${t.ok ? "ok" : "bad"}">${t.ok ? "met" : "BROKEN"}</td></tr>`,
       ),
     ),
   );

@@ -35,7 +35,7 @@ h3 a { color: inherit; text-decoration: none; }
 .banner-warn { background: var(--warn-bg); border-color: #fcd34d; color: var(--warn); border-left: 6px solid #d97706; }
 .banner-ok { background: var(--ok-bg); border-color: #86efac; color: #14532d; border-left: 6px solid var(--ok); }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px; }
-.verdict-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(600px, 1fr)); gap: 14px; }
+.verdict-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(600px, 100%), 1fr)); gap: 14px; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 .verdict-table { width: 100%; }
 .verdict-table th, .verdict-table td { padding: 3px 8px; font-size: 13.5px; border-bottom: 1px solid #f1f5f9; text-align: left; }
@@ -46,6 +46,8 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 .num { text-align: right !important; white-space: nowrap; }
 td.better { background: var(--ok-bg); color: #14532d; font-weight: 650; }
 td.bad, .bad { color: var(--bad); font-weight: 700; }
+.verdict-table td.bad { white-space: normal; }
+.card.verdict { overflow-x: auto; }
 td.bad.better { background: transparent; }
 .ok { color: var(--ok); font-weight: 600; }
 .mark { font-size: 10px; color: var(--ok); }
@@ -53,7 +55,7 @@ td.bad.better { background: transparent; }
 .unit { color: var(--muted); font-size: 12px; }
 .dir { color: #9ca3af; font-size: 12px; }
 .config { margin-top: 8px; font: 12px/1.5 ui-monospace, "DejaVu Sans Mono", monospace; color: #4b5563; }
-.claims { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 14px; }
+.claims { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(560px, 100%), 1fr)); gap: 14px; }
 .claim { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px; border-top: 4px solid #9ca3af; }
 .claim header { display: flex; gap: 10px; align-items: baseline; }
 .claim h3 { margin: 0; }
@@ -65,7 +67,7 @@ blockquote cite { display: block; margin-top: 4px; font-style: normal; font-size
 .evidence ul { margin: 4px 0 6px; padding-left: 18px; font-size: 13px; }
 .rule summary { cursor: pointer; color: var(--muted); font-size: 12.5px; }
 .rule p { font-size: 12.5px; color: #374151; margin: 4px 0 0; }
-.chart-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(620px, 1fr)); gap: 12px; }
+.chart-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(600px, 100%), 1fr)); gap: 12px; }
 figure.chart { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px 4px; }
 figure.chart figcaption { font-weight: 600; font-size: 13.5px; margin-bottom: 2px; }
 figure.chart img { width: 100%; height: auto; display: block; }
@@ -75,12 +77,14 @@ table.data caption { text-align: left; font-weight: 600; padding: 4px 0; }
 table.data th, table.data td { padding: 5px 9px; border-bottom: 1px solid #f1f5f9; text-align: left; vertical-align: top; }
 table.data thead th { background: #f8fafc; font-size: 12px; color: #475569; border-bottom: 2px solid var(--line); }
 table.data tbody th { font-weight: 500; white-space: nowrap; }
+table.data td.notes { overflow-wrap: anywhere; }
 table.data td.notes ul { margin: 0; padding-left: 16px; font-size: 12.5px; }
 tr.row-fail { background: #fff5f5; }
 .audit-pass { color: var(--ok); font-weight: 700; } .audit-fail { color: var(--bad); font-weight: 700; } .audit-unknown { color: var(--warn); font-weight: 700; }
 .alert-list { padding-left: 0; list-style: none; } .alert-list li { padding: 3px 0; }
 .alert-list li.fail b { color: var(--bad); } .alert-list li.warn b { color: #d97706; }
-.env-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
+.env-grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 14px; }
+table.kv td { overflow-wrap: anywhere; font: 12.5px/1.45 ui-monospace, "DejaVu Sans Mono", monospace; }
 table.kv th { width: 30%; color: #475569; }
 pre.cmd { background: #0f172a; color: #e2e8f0; padding: 10px 12px; border-radius: 6px; overflow-x: auto; font-size: 12.5px; }
 .label { font-weight: 600; margin: 6px 0 2px; }

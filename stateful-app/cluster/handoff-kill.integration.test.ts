@@ -41,7 +41,7 @@ it("SIGKILL of the old owner in the middle of a hand-off: no loss, no double sal
     ),
   );
   const eventId = `handoff-${Date.now()}`;
-  const seats = await createEvent(stack.url, eventId, 24, 15);
+  const seats = await createEvent(stack.url, eventId, 40, 40);
   const load = runBookingLoad({ urls: () => [stack.url], eventId, seats, workers: 12, durationMs: 10_000 });
   await sleep(2_500);
   const [joined] = await stack.addNodes(1);

@@ -2,23 +2,18 @@
  * The cluster layer of the stateful app: shards, membership and ownership through PostgreSQL (session advisory
  * locks + fencing epochs), routing of requests to a shard's owner, failover and hand-off.
  *
- * Wiring in a node (main.ts):
- * ```ts
- * const cluster = clusterFromEnv(process.env, log);            // not started yet
- * const pool = new pg.Pool({ connectionString, application_name: cluster.node.applicationName("journal") });
- * const journal = new PgJournal({ pool, fence: cluster.node.fence });
- * const system = new ActorSystem({ journal, placement: cluster.node });
- * cluster.attach(system);                                      // hand-off: deactivateShard + flush, then release
- * cluster.node.on("acquired", (shard) => ...);                 // e.g. reload that shard's seats into the boards
- * cluster.node.on("fatal", () => process.exit(1));             // ownership session cut / declared dead
- * app.use("/events/*", cluster.routing((c) => keyOf(c)));      // forward to the owner, or 503 + Retry-After
- * await cluster.node.start(); serve(app);
- * process.on("SIGTERM", async () => { await cluster.leave(); await system.close(); process.exit(0); });
- * ```
- * Fan-out reads (summary, listing): `cluster.node.memberUrls()` + `cluster.peers.gather(...)`; a peer request
- * carries `FORWARDED_BY` (`fromPeer(c)`) and is answered from the node's own shards (`node.ownedShards()`).
+ * A node joins through `startClusteredNode` (main.ts, unless CLUSTER=off): the runtime's `Placement` is the
+ * cluster's `ClusterNode`, the journal's fence check is `node.fence` and its sessions carry the node's
+ * `applicationName("journal")`, the HTTP layer's `Forward` hook is `Forwarder.forwardRequest`, and the summary
+ * and listing fan out to the N nodes (`clusterReads`). SIGTERM = graceful leave (hand off every shard), then exit;
+ * a cut ownership session or a death declaration = exit 70 at once.
+ *
+ * Tuning (env): SHARDS (128), CLUSTER_HEARTBEAT_MS (250), CLUSTER_POLL_MS (200), CLUSTER_DEAD_AFTER_MS (2000),
+ * CLUSTER_HANDOFF_DELAY_MS (0, fault injection for tests).
  */
 export { allocate, shardOf } from "./allocation.ts";
+export { clusterReads } from "./booking-reads.ts";
+export { type ClusteredNode, startClusteredNode } from "./clustered-node.ts";
 export { type FanOutOptions, fanOutRead, IncompleteReadError, type ShardPartial } from "./fan-out.ts";
 export { staleShards } from "./fence.ts";
 export { FORWARDED_BY, Forwarder, type RoutingStats, unavailableResponse } from "./forward.ts";

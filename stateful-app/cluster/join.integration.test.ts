@@ -27,7 +27,8 @@ it("a node joining under load takes its share: no double sale, no lost acknowled
   const nodes = stack.nodes.map((n) => n.id);
   await waitFor("all shards owned", () => ownedOnlyBy(db, nodes));
   const eventId = `join-${Date.now()}`;
-  const seats = await createEvent(stack.url, eventId, 24, 15);
+  const seats = await createEvent(stack.url, eventId, 40, 40);
+  const loadStartedAt = Date.now();
   const load = runBookingLoad({ urls: () => [stack.url], eventId, seats, workers: 12, durationMs: 9_000 });
   await sleep(3_000);
   const joinAt = Date.now();
@@ -60,6 +61,8 @@ it("a node joining under load takes its share: no double sale, no lost acknowled
   assert.ok(share > 20, `the joiner's share: ${share}`);
   assert.deepEqual(result.otherErrors, []);
   assert.ok(result.acks.length > 20, `only ${result.acks.length} confirmations`);
+  const acksAfter = result.acks.filter((a) => loadStartedAt + a.at > joinAt).length;
+  assert.ok(acksAfter > 0, "confirmations went on after the join");
   assert.deepEqual(doubleSales(result.acks), []);
   assert.deepEqual(await missingAcks(stack.url, eventId, result.acks), []);
 });

@@ -26,7 +26,7 @@ it("SIGTERM: the node hands off every shard, then exits 0", async () => {
   const nodes = stack.nodes.map((n) => n.id);
   await waitFor("all shards owned", () => ownedOnlyBy(db, nodes));
   const eventId = `leave-${Date.now()}`;
-  const seats = await createEvent(stack.url, eventId, 24, 15);
+  const seats = await createEvent(stack.url, eventId, 40, 40);
   const leaving = stack.nodes[2];
   assert.ok(leaving);
   const load = runBookingLoad({ urls: () => [stack.url], eventId, seats, workers: 12, durationMs: 7_000 });

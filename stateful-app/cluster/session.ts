@@ -55,7 +55,7 @@ export async function openSession(opts: SessionOptions): Promise<OwnershipSessio
   // an epoch bump from waiting behind a stuck journal transaction (the heartbeat shares this session).
   await client.query(
     `SET tcp_keepalives_idle = ${idle}; SET tcp_keepalives_interval = 1; SET tcp_keepalives_count = 3;
-     SET client_connection_check_interval = 1000; SET lock_timeout = 1500; LISTEN ${CHANNEL}`,
+     SET client_connection_check_interval = 1000; SET lock_timeout = 500; LISTEN ${CHANNEL}`,
   );
   const res = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
   const backendPid = res.rows[0]?.pid ?? 0;

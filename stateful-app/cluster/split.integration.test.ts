@@ -26,7 +26,7 @@ it("a node whose ownership session is terminated stops serving and cannot append
   const nodes = stack.nodes.map((n) => n.id);
   await waitFor("all shards owned", () => ownedOnlyBy(db, nodes));
   const eventId = `split-${Date.now()}`;
-  const seats = await createEvent(stack.url, eventId, 24, 15);
+  const seats = await createEvent(stack.url, eventId, 40, 40);
   const victim = stack.nodes[1];
   assert.ok(victim);
   const load = runBookingLoad({ urls: () => [stack.url], eventId, seats, workers: 12, durationMs: 8_000 });

@@ -93,7 +93,6 @@ export class ActorCell implements ActorContext<unknown, unknown, unknown> {
     }
     this.status = "ready";
     this.behavior.onRecovered?.(this);
-    if (this.turnEvents !== null) throw new Error(`${this.key}: onRecovered must not persist`);
     void this.drain();
   }
 

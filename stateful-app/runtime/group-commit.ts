@@ -1,9 +1,12 @@
 /**
- * Group commit: items submitted by many callers are written together in one batch (one transaction), one batch
- * at a time. While a batch is in flight new items queue up and go out together as soon as it finishes, so the
+ * Group commit: items submitted by many callers are written together in one batch (one transaction). While
+ * `maxInFlight` batches are in flight new items queue up and go out together as soon as one finishes, so the
  * batch size grows with the load by itself (the classic database group commit); `windowMs` optionally waits a
- * little before the first batch of a quiet period to gather more. One batch in flight at a time also keeps each
- * actor's appends in order.
+ * little before the first batch of a quiet period to gather more.
+ *
+ * Batches in flight at the same time may commit in any order. The actor runtime never has two appends of one
+ * actor outstanding (sync mode waits for the commit; async mode writes behind one append at a time), so each
+ * actor's events still commit in sequence order.
  */
 
 /** Options for `GroupCommit`. */
@@ -14,6 +17,8 @@ export interface GroupCommitOptions<T> {
   windowMs?: number;
   /** Most items per batch. */
   maxBatch?: number;
+  /** Most batches in flight at once (default 1). */
+  maxInFlight?: number;
 }
 
 interface Pending<T> {
@@ -24,14 +29,16 @@ interface Pending<T> {
 
 export class GroupCommit<T> {
   private pending: Array<Pending<T>> = [];
-  private inFlight: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private readonly windowMs: number;
   private readonly maxBatch: number;
+  private readonly maxInFlight: number;
 
   constructor(private readonly opts: GroupCommitOptions<T>) {
     this.windowMs = opts.windowMs ?? 0;
     this.maxBatch = opts.maxBatch ?? 2_000;
+    this.maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
   }
 
   /** Queues `item`; resolves when its batch committed, rejects with its own error. */
@@ -49,15 +56,16 @@ export class GroupCommit<T> {
 
   /** Writes everything queued now, without waiting for the window; resolves when all of it is done. */
   async flush(): Promise<void> {
-    while (this.pending.length > 0 || this.inFlight !== null) {
-      if (this.inFlight === null) this.start();
-      await this.inFlight;
+    while (this.pending.length > 0 || this.inFlight.size > 0) {
+      this.start();
+      await Promise.race(this.inFlight);
     }
   }
 
   private schedule(): void {
-    if (this.inFlight !== null || this.timer !== null) return;
-    if (this.windowMs > 0) this.timer = setTimeout(() => this.start(), this.windowMs);
+    if (this.inFlight.size >= this.maxInFlight || this.timer !== null) return;
+    // A quiet period (nothing in flight) waits for the window; otherwise the next event-loop turn.
+    if (this.windowMs > 0 && this.inFlight.size === 0) this.timer = setTimeout(() => this.start(), this.windowMs);
     else this.timer = setImmediate(() => this.start());
   }
 
@@ -70,13 +78,16 @@ export class GroupCommit<T> {
 
   private start(): void {
     this.clearTimer();
-    if (this.inFlight !== null || this.pending.length === 0) return;
+    if (this.inFlight.size >= this.maxInFlight || this.pending.length === 0) return;
     const batch = this.pending.splice(0, this.maxBatch);
-    this.inFlight = this.run(batch).finally(() => {
-      this.inFlight = null;
-      // What queued during the flight goes out at once: waiting again would only add latency.
-      if (this.pending.length > 0) this.start();
+    const flight: Promise<void> = this.run(batch).finally(() => {
+      this.inFlight.delete(flight);
+      // What queued meanwhile goes out without a new window, but on the next turn of the event loop, not now:
+      // the callers just released are mid-way through promise continuations (an actor's next turn appends a few
+      // microtasks later) and would otherwise miss this batch and wait a whole commit for the one after.
+      if (this.pending.length > 0 && this.timer === null) this.timer = setImmediate(() => this.start());
     });
+    this.inFlight.add(flight);
   }
 
   private async run(batch: Array<Pending<T>>): Promise<void> {

@@ -17,6 +17,8 @@ export interface PgJournalOptions {
   windowMs?: number;
   /** Most actor appends per transaction (default 2000). */
   maxBatch?: number;
+  /** Most append transactions in flight at once (default 1). */
+  maxInFlight?: number;
   fence?: FenceCheck;
 }
 
@@ -53,6 +55,7 @@ export class PgJournal implements Journal {
       write: (appends) => this.writeBatch(appends),
       windowMs: opts.windowMs ?? 0,
       maxBatch: opts.maxBatch ?? 2_000,
+      maxInFlight: opts.maxInFlight ?? 1,
     });
     this.reader = new RecoveryReader(opts.pool, this.counters);
   }

@@ -120,11 +120,16 @@ try {
     return cpuMs(pid) + children.reduce((sum, c) => sum + treeCpu(c), 0);
   };
   const cpuBefore = procs.map((p) => treeCpu(p.pid));
+  await redis.config("RESETSTAT");
+  await db.query("SELECT pg_stat_statements_reset()");
   const t0 = Date.now();
   const run = await load(eventId, connections, t0 + seconds * 1000, SEATS);
   const elapsed = (Date.now() - t0) / 1000;
   await drained();
   const drainedAt = (Date.now() - t0) / 1000;
+  const loadStats = await redisCommandStats(redis);
+  const loadInserts = (await pgStatements(db)).find((q) => q.query.startsWith("INSERT INTO stateless.bookings"));
+  const redisTotal = Object.entries(loadStats).reduce((n, [k, v]) => n + (k === "config" || k === "info" ? 0 : v), 0);
   const cpuUsed = procs.map(
     (p, i) => `${p.label} ${(((treeCpu(p.pid) - (cpuBefore[i] ?? 0)) * 1000) / run.ok).toFixed(0)} µs`,
   );
@@ -137,6 +142,11 @@ try {
     `throughput: ${(run.ok / elapsed).toFixed(0)} hold+confirm/s over ${elapsed.toFixed(1)} s with ${connections} connections ` +
       `(${run.ok} bookings, ${run.failed} failed); hold+confirm latency p50 ${pct(50)} ms, p99 ${pct(99)} ms; ` +
       `all in PostgreSQL after ${drainedAt.toFixed(1)} s`,
+  );
+  console.log(
+    `at ${connections} connections, per booking: ${(redisTotal / run.ok).toFixed(1)} Redis commands incl. in-script ` +
+      `(${((loadStats.evalsha ?? 0) / run.ok).toFixed(2)} EVALSHA), ` +
+      `${((loadInserts?.calls ?? 0) / run.ok).toFixed(3)} INSERT statements (${loadInserts?.calls ?? 0} for ${run.ok} rows)`,
   );
   console.log(
     `CPU per booking (hold+confirm, incl. the write): ${cpuUsed.join(", ")}; load average ${loadavg()[0]?.toFixed(1)}`,

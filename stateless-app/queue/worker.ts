@@ -9,6 +9,8 @@ import { type BookingJob, QUEUE_NAME } from "./names.ts";
 /** Options for `startWorker`. */
 export interface WorkerOptions {
   redisUrl: string;
+  /** Redis connection name of the BullMQ worker (shown by CLIENT LIST and the bench). */
+  name?: string;
   db: pg.Pool;
   store: Store;
   /** Producer used to re-enqueue overdue pending bookings. */
@@ -46,7 +48,7 @@ export function startWorker(opts: WorkerOptions) {
     await Promise.all(job.data.bookings.map((b) => batcher.add(b)));
   };
   const worker = new Worker<BookingJob>(QUEUE_NAME, processJob, {
-    connection: { url: opts.redisUrl, maxRetriesPerRequest: null },
+    connection: { url: opts.redisUrl, maxRetriesPerRequest: null, connectionName: opts.name ?? "stateless-worker" },
     concurrency: opts.concurrency,
     lockDuration: opts.lockMs,
     stalledInterval: opts.lockMs,

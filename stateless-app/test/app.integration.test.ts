@@ -95,6 +95,49 @@ describe("stateless app in-process, queue mode (no worker running)", () => {
   });
 });
 
+describe("stateless app in-process: hold expiry by Redis TTL", () => {
+  let f: Fixture;
+  before(async () => {
+    f = await startFixture("queue");
+  });
+  after(() => f.stop());
+
+  it("1,100 expired holds are reaped back into the available index; counts are exact before any reaping", async () => {
+    const eventId = "ev-expiry";
+    const body = { sections: [{ id: "A", seats: 1_200 }], holdTtlMs: 300 };
+    assert.equal((await f.call("PUT", `/events/${eventId}`, body)).status, 201);
+    const holds = await Promise.all(
+      Array.from({ length: 1_100 }, (_, i) =>
+        f.call("POST", `/events/${eventId}/holds`, { seatId: `A-${i + 1}`, userId: "u", requestId: `r${i}` }),
+      ),
+    );
+    assert.ok(holds.every((h) => h.status === 201));
+    const lastExpiry = Math.max(...holds.map((h) => Date.parse((h.json as { expiresAt: string }).expiresAt)));
+    await new Promise((r) => setTimeout(r, Math.max(0, lastExpiry - Date.now()) + 20));
+    // The summary counts live holds by expiry time: no reaping needed.
+    assert.deepEqual((await f.call("GET", `/events/${eventId}`)).json, {
+      eventId,
+      capacity: 1_200,
+      available: 1_200,
+      held: 0,
+      sold: 0,
+    });
+    const listed = (await f.call("GET", `/events/${eventId}/seats?status=available&limit=1000`)).json as {
+      seats: Array<{ seatId: string }>;
+    };
+    assert.deepEqual(
+      listed.seats.map((s) => s.seatId),
+      Array.from({ length: 1_000 }, (_, i) => `A-${i + 1}`),
+    );
+    assert.deepEqual((await f.call("GET", `/events/${eventId}/seats?status=held`)).json, { seats: [] });
+    // The expired hold's seat can be taken again, and its old hold can no longer be confirmed.
+    const again = await f.call("POST", `/events/${eventId}/holds`, { seatId: "A-1", userId: "v", requestId: "new" });
+    assert.equal(again.status, 201);
+    const oldHold = (holds[0]?.json as { holdId: string }).holdId;
+    assert.equal((await f.call("POST", `/events/${eventId}/holds/${oldHold}/confirm`)).status, 410);
+  });
+});
+
 function workerDeps(f: Fixture) {
   return {
     redisUrl: f.redis.url,

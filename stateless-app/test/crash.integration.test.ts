@@ -63,13 +63,18 @@ describe("stateless crash: SIGKILL a replica and the worker mid-flow", () => {
         }
       }
     };
+    let busyWorker = false;
     const kill = (async () => {
       await new Promise((r) => setTimeout(r, KILL_AT_MS));
-      await Promise.all([stack.killNode("node-1", "SIGKILL"), stack.killNode("worker-1", "SIGKILL")]);
+      // Aim the kill at a worker holding jobs (mid-batch): poll the active count briefly first.
+      const deadline = Date.now() + 3_000;
+      while (!busyWorker && Date.now() < deadline) busyWorker = (await queueDepth(rt.queue)).active > 0;
+      await Promise.all([stack.killNode("worker-1", "SIGKILL"), stack.killNode("node-1", "SIGKILL")]);
       killed = true;
     })();
     await Promise.all([kill, ...Array.from({ length: CLIENTS }, (_, c) => client(c))]);
     assert.ok(killed, "the kill happened");
+    assert.ok(busyWorker, "the worker never had active jobs while confirmations flowed");
     assert.ok(acked.size > 0 && ackedAfterKill > 0, `acked ${acked.size}, after the kill ${ackedAfterKill}`);
 
     const depth = await queueDepth(rt.queue);

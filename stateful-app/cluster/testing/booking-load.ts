@@ -39,7 +39,7 @@ export interface LoadOptions {
   stop?: { value: boolean };
 }
 
-const agent = new Agent({ connections: 64, keepAliveTimeout: 2_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
+const agent = new Agent({ connections: 256, keepAliveTimeout: 2_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
 
 /** `POST`s JSON; returns status, parsed body and headers, or `null` on a transport error. */
 async function post(url: string, json: unknown): Promise<{ status: number; body: unknown } | null> {
