@@ -5,7 +5,7 @@ import { ScenarioError, validateScenario } from "./validate.ts";
 
 /** What the CLI flags `--rate --duration --seats --nodes --node-cpu` change. */
 export interface ScenarioOverrides {
-  /** Peak journeys/s: every stage target, the start rate and the warm-up rate scale by peak/rate. */
+  /** Peak journeys/s: the start rate and every stage target scale so the peak equals it; warm-up is capped at it. */
   rate?: number;
   /** Seconds of measured schedule: stage durations and fault times scale to fit. */
   durationS?: number;

@@ -133,7 +133,8 @@ describe("stateless app in-process: hold expiry by Redis TTL", () => {
     // The expired hold's seat can be taken again, and its old hold can no longer be confirmed.
     const again = await f.call("POST", `/events/${eventId}/holds`, { seatId: "A-1", userId: "v", requestId: "new" });
     assert.equal(again.status, 201);
-    const oldHold = (holds[0]?.json as { holdId: string }).holdId;
+    const oldHold = (holds[0]?.json as { holdId: string } | undefined)?.holdId;
+    assert.ok(oldHold);
     assert.equal((await f.call("POST", `/events/${eventId}/holds/${oldHold}/confirm`)).status, 410);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Figures for the cluster (issue 5): hold+confirm throughput of 1 node vs 3 nodes behind HAProxy, each node
  * limited to NODE_CPU cores (cgroup quota; default 0.5), with the forwarded share and journal batching.
- *   node --import tsx stateful-app/cluster/bench/scale.ts [--nodes 1,3] [--cpu 0.5] [--seconds 10] [--workers 48]
+ *   node --import tsx stateful-app/cluster/bench/scale.ts [--nodes 1,3] [--cpu 0.5] [--seconds 10] [--workers 192]
+ *     [--granularity section|seat] [--cluster on|off]
  * Bounded: each run stops after `seconds`. Prints one JSON line per run.
  */
 import { parseArgs } from "node:util";
@@ -14,8 +15,10 @@ const { values } = parseArgs({
     nodes: { type: "string", default: "1,3" },
     cpu: { type: "string", default: "0.5" },
     seconds: { type: "string", default: "10" },
-    workers: { type: "string", default: "48" },
+    workers: { type: "string", default: "192" },
     granularity: { type: "string", default: "section" },
+    /** `off`: run the nodes without the cluster layer (CLUSTER=off; meaningful with one node only). */
+    cluster: { type: "string", default: "on" },
   },
 });
 const cpu = Number(values.cpu) > 0 ? Number(values.cpu) : null;
@@ -41,6 +44,7 @@ for (const n of values.nodes.split(",").map(Number)) {
     nodes: n,
     nodeCpu: cpu,
     granularity: values.granularity as "seat" | "section",
+    env: values.cluster === "off" ? { CLUSTER: "off" } : {},
   });
   try {
     const eventId = `scale-${n}-${Date.now()}`;
@@ -68,6 +72,7 @@ for (const n of values.nodes.split(",").map(Number)) {
     console.log(
       JSON.stringify({
         nodes: n,
+        cluster: values.cluster,
         cpuPerNode: cpu,
         granularity: values.granularity,
         seconds: elapsed,
