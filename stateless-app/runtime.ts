@@ -55,6 +55,8 @@ export async function createRuntime(config: Config, role: "api" | "worker"): Pro
         pg: poolStats(db),
         queue: queueStats,
         pending,
+        // Bookings acknowledged in Redis but not yet committed to PostgreSQL: what the bench's drain waits for.
+        pendingWrites: pending,
       };
     },
     close() {

@@ -60,7 +60,9 @@ export function startWorker(opts: WorkerOptions) {
 
   // Re-enqueue bookings confirmed in Redis whose enqueue never happened (replica killed in between). A booking
   // merely waiting in a long queue may be written twice, which the idempotent insert absorbs.
-  const overdueMs = opts.overdueMs ?? 60_000;
+  // 10 s: long enough that a booking merely queued behind a burst is rarely re-sent, short enough that the audit
+  // after a replica kill does not wait a minute for the catch-up.
+  const overdueMs = opts.overdueMs ?? 10_000;
   const sweep = setInterval(
     async () => {
       try {
