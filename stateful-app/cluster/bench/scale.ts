@@ -2,13 +2,13 @@
  * Figures for the cluster (issue 5): hold+confirm throughput of 1 node vs 3 nodes behind HAProxy, each node
  * limited to NODE_CPU cores (cgroup quota; default 0.5), with the forwarded share and journal batching.
  *   node --import tsx stateful-app/cluster/bench/scale.ts [--nodes 1,3] [--cpu 0.5] [--seconds 10] [--workers 192]
- *     [--granularity section|seat] [--cluster on|off]
+ *     [--granularity section|seat] [--cluster on|off] [--target lb|owner]
  * Bounded: each run stops after `seconds`. Prints one JSON line per run.
  */
 import { parseArgs } from "node:util";
 import { startStack } from "../../../harness/stack/index.ts";
 import { closeLoadAgent, doubleSales, runBookingLoad } from "../testing/booking-load.ts";
-import { call, createEvent, routingTotals } from "../testing/cluster.ts";
+import { adminPool, call, createEvent, routingTotals, shardOfSeat } from "../testing/cluster.ts";
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +19,8 @@ const { values } = parseArgs({
     granularity: { type: "string", default: "section" },
     /** `off`: run the nodes without the cluster layer (CLUSTER=off; meaningful with one node only). */
     cluster: { type: "string", default: "on" },
+    /** `lb`: every request through HAProxy (round robin); `owner`: straight to the seat's owner (a smart client). */
+    target: { type: "string", default: "lb" },
   },
 });
 const cpu = Number(values.cpu) > 0 ? Number(values.cpu) : null;
@@ -54,9 +56,17 @@ for (const n of values.nodes.split(",").map(Number)) {
     const before = await journalTotals(stack.nodes.map((x) => x.url));
     const routingBefore = await routingTotals(stack);
     const seconds = Number(values.seconds);
+    let urls = (_seat: string) => [stack.url];
+    if (values.target === "owner") {
+      const db = adminPool(stack);
+      const res = await db.query<{ shard: number; url: string }>("SELECT shard, url FROM shard_owner ORDER BY shard");
+      await db.end();
+      const byShard = res.rows.map((r) => r.url);
+      urls = (seat) => [byShard[shardOfSeat(eventId, seat)] ?? stack.url];
+    }
     const started = Date.now();
     const result = await runBookingLoad({
-      urls: () => [stack.url],
+      urls,
       eventId,
       seats,
       workers: Number(values.workers),
@@ -73,6 +83,7 @@ for (const n of values.nodes.split(",").map(Number)) {
       JSON.stringify({
         nodes: n,
         cluster: values.cluster,
+        target: values.target,
         cpuPerNode: cpu,
         granularity: values.granularity,
         seconds: elapsed,

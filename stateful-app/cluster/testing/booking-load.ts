@@ -26,8 +26,8 @@ export interface LoadResult {
 
 /** Options for `runBookingLoad`. */
 export interface LoadOptions {
-  /** Base URLs; each worker picks one per request (HAProxy's URL, or node URLs). */
-  urls: () => string[];
+  /** Base URLs for a seat's requests; one is picked per request (HAProxy's URL, node URLs, or its owner's). */
+  urls: (seatId: string) => string[];
   eventId: string;
   seats: string[];
   workers?: number;
@@ -81,15 +81,15 @@ export async function runBookingLoad(opts: LoadOptions): Promise<LoadResult> {
   const deadline = start + opts.durationMs;
   let attempts = 0;
   const maxAttempts = opts.maxAttempts ?? 100_000;
-  const pick = () => {
-    const urls = opts.urls();
+  const pick = (seatId: string) => {
+    const urls = opts.urls(seatId);
     return urls[Math.floor(Math.random() * urls.length)] ?? "";
   };
   const live = () => Date.now() < deadline && !opts.stop?.value;
   // Sends until a final answer (not 503 / transport error), or the run ends: then null.
   const until = async (path: string, json: unknown, seatId: string) => {
     while (live()) {
-      const res = await post(`${pick()}${path}`, json);
+      const res = await post(`${pick(seatId)}${path}`, json);
       if (res === null) result.transportErrors++;
       else if (res.status === 503 || res.status === 502) result.unavailable++;
       else {
