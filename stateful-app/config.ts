@@ -18,8 +18,6 @@ export const NodeConfig = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
     /** Group-commit gathering window; unset = 0 in sync mode (batches form while a flush is in flight), 50 in async. */
     JOURNAL_WINDOW_MS: z.coerce.number().int().min(0).optional(),
-    /** Append transactions in flight at once (more = lower latency under load, fewer events per transaction). */
-    JOURNAL_MAX_IN_FLIGHT: int(1, 1),
     /** Idle activations are passivated after this long. */
     IDLE_MS: int(120_000, 1),
     SNAPSHOT_EVERY: int(1_000, 1),

@@ -50,7 +50,6 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
   const journal = new PgJournal({
     pool,
     windowMs: config.JOURNAL_WINDOW_MS,
-    maxInFlight: config.JOURNAL_MAX_IN_FLIGHT,
     fence: parts.fence,
   });
   const system = new ActorSystem({

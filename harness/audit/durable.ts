@@ -9,7 +9,15 @@ import type { DurableBooking } from "./checker.ts";
 const QUERIES: Record<AppName, string> = {
   stateless: `SELECT booking_id AS "bookingId", seat_id AS "seatId", user_id AS "userId"
                 FROM stateless.bookings WHERE event_id = $1`,
-  stateful: "SELECT * FROM stateful.durable_bookings($1)",
+  // The journal of seat (or section) actors, persistence ids `seat|<event>/<seat>` / `section|<event>/<section>`:
+  // a booking is a `confirmed` event; its user is on the `held` event of the same hold.
+  stateful: `SELECT c.event->>'bookingId' AS "bookingId", c.event->>'seatId' AS "seatId", h.event->>'userId' AS "userId"
+               FROM actor_journal c
+               JOIN actor_journal h ON h.persistence_id = c.persistence_id
+                                   AND h.event->>'t' = 'held' AND h.event->>'holdId' = c.event->>'holdId'
+              WHERE c.event->>'t' = 'confirmed'
+                AND (starts_with(c.persistence_id, 'seat|' || $1 || '/')
+                     OR starts_with(c.persistence_id, 'section|' || $1 || '/'))`,
 };
 
 export async function readDurableBookings(

@@ -20,8 +20,6 @@ const { values } = parseArgs({
     "run-dir": { type: "string" },
     /** Folder for a `--cpu-prof` profile of the node (written when it exits). */
     profile: { type: "string" },
-    /** JOURNAL_MAX_IN_FLIGHT of the node. */
-    "in-flight": { type: "string", default: "1" },
   },
 });
 const granularity = values.granularity === "section" ? "section" : "seat";
@@ -41,7 +39,6 @@ const stack = await startStack({
   nodeCpu: values.cpu === "none" ? null : Number(values.cpu),
   env: {
     CLUSTER: values.cluster === "on" ? "on" : "off",
-    JOURNAL_MAX_IN_FLIGHT: String(Number(values["in-flight"]) || 1),
     ...(values.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${values.profile}` } : {}),
   },
 });
@@ -129,7 +126,7 @@ try {
 
   console.log(
     `\n== stateful, PERSISTENCE=${persistence}, GRANULARITY=${granularity}, 1 node (cpu quota ${values.cpu}), ` +
-      `cluster ${values.cluster}, ${values["in-flight"]} append(s) in flight, ${sections} sections x ${perSection} seats ==`,
+      `cluster ${values.cluster}, ${sections} sections x ${perSection} seats ==`,
   );
   console.log(
     `throughput: ${(run.ok / elapsed).toFixed(0)} hold+confirm/s over ${elapsed.toFixed(1)} s with ${connections} ` +

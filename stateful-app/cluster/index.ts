@@ -8,7 +8,7 @@
  * and listing fan out to the N nodes (`clusterReads`). SIGTERM = graceful leave (hand off every shard), then exit;
  * a cut ownership session or a death declaration = exit 70 at once.
  *
- * Tuning (env): SHARDS (128), CLUSTER_HEARTBEAT_MS (250), CLUSTER_POLL_MS (200), CLUSTER_DEAD_AFTER_MS (2000),
+ * Tuning (env): SHARDS (128), CLUSTER_HEARTBEAT_MS (250), CLUSTER_POLL_MS (200), CLUSTER_DEAD_AFTER_MS (3000),
  * CLUSTER_HANDOFF_DELAY_MS (0, fault injection for tests).
  */
 export { allocate, shardOf } from "./allocation.ts";

@@ -28,7 +28,8 @@ export interface ClusterOptions {
   heartbeatMs?: number;
   /** Ownership and membership poll period, the fallback for NOTIFY (default 200 ms). */
   pollMs?: number;
-  /** A member whose heartbeat is older than this is declared dead (default 2000 ms). */
+  /** A member whose heartbeat is older than this is declared dead (default 3000 ms: a node starved by a CPU quota must not be
+   * declared dead; a SIGKILLed node is noticed at once anyway, through its vanished session). */
   deadAfterMs?: number;
   /**
    * Fault injection for tests: how long a hand-off waits between refusing a shard's messages and deactivating it
@@ -118,7 +119,7 @@ export class ClusterNode implements Placement {
       shards: this.shardCount,
       heartbeatMs: opts.heartbeatMs ?? 250,
       pollMs: opts.pollMs ?? 200,
-      deadAfterMs: opts.deadAfterMs ?? 2000,
+      deadAfterMs: opts.deadAfterMs ?? 3000,
       handOffDelayMs: opts.handOffDelayMs ?? 0,
     };
   }

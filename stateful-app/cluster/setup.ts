@@ -37,7 +37,7 @@ function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 
 /**
  * The cluster layer configured from the node's env: NODE_ID, ADVERTISE_URL, DATABASE_URL, SHARDS (128), and the
- * tuning knobs CLUSTER_HEARTBEAT_MS (250), CLUSTER_POLL_MS (200), CLUSTER_DEAD_AFTER_MS (2000),
+ * tuning knobs CLUSTER_HEARTBEAT_MS (250), CLUSTER_POLL_MS (200), CLUSTER_DEAD_AFTER_MS (3000),
  * CLUSTER_HANDOFF_DELAY_MS (0, fault injection). Not started: create the journal with `node.fence` and
  * `node.applicationName("journal")`, the ActorSystem with `placement: node`, call `attach`, then `node.start()`.
  */
@@ -54,7 +54,7 @@ export function clusterFromEnv(env: NodeJS.ProcessEnv = process.env, log?: Clust
     shards: num(env, "SHARDS", 128),
     heartbeatMs: num(env, "CLUSTER_HEARTBEAT_MS", 250),
     pollMs: num(env, "CLUSTER_POLL_MS", 200),
-    deadAfterMs: num(env, "CLUSTER_DEAD_AFTER_MS", 2000),
+    deadAfterMs: num(env, "CLUSTER_DEAD_AFTER_MS", 3000),
     handOffDelayMs: num(env, "CLUSTER_HANDOFF_DELAY_MS", 0),
     log,
   });

@@ -1,6 +1,6 @@
 import type { ActorContext, AnyBehavior } from "./actor.ts";
 import { ActorStoppedError } from "./errors.ts";
-import type { Journal, JournalRow, Recovery } from "./journal.ts";
+import { AppendAbandonedError, type AppendGuard, type Journal, type JournalRow, type Recovery } from "./journal.ts";
 
 /** `sync`: reply after the commit (default). `async`: write-behind, reply before the commit (may lose acks). */
 export type PersistenceMode = "sync" | "async";
@@ -25,12 +25,22 @@ interface Envelope {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: Error };
 
+function release(batch: Envelope[], outcomes: Outcome[]): void {
+  batch.forEach((env, i) => {
+    const o = outcomes[i];
+    if (o?.ok) env.resolve?.(o.value);
+    else if (o) env.reject?.(o.error);
+  });
+}
+
 /**
  * One activation: state, mailbox and timers of one actor. A turn takes every queued command (up to `maxBatch`),
- * runs them in order against the state, appends the turn's events as one journal append (like Akka's
- * `persistAll`) and only then releases the replies, so no reply reveals uncommitted state while a busy actor still
- * commits many commands per database round trip. In `async` mode replies go out at once and the events are
- * written behind, one append in flight per actor so that a failed append can drop what follows it.
+ * runs them in order against the state and hands the turn's events to the journal as one append (like Akka's
+ * `persistAll`). In `sync` mode the replies wait for that commit (and for every earlier append of the actor), so
+ * no reply reveals uncommitted state, while the actor already runs its next turn: a busy section actor puts new
+ * events into every group commit instead of one commit per round trip. In `async` mode replies go out at once
+ * and the events are written behind, one append in flight per actor so that a failed append can drop what
+ * follows it.
  */
 export class ActorCell implements ActorContext<unknown, unknown, unknown> {
   status: "recovering" | "ready" | "stopped" = "recovering";
@@ -47,6 +57,9 @@ export class ActorCell implements ActorContext<unknown, unknown, unknown> {
   private turnEvents: JournalRow[] | null = null;
   private unflushed: JournalRow[] = [];
   private writing: Promise<void> | null = null;
+  /** Sync mode: the commit of the actor's latest append, while it is outstanding, and the guards of all of them. */
+  private lastCommit: Promise<void> | null = null;
+  private readonly guards = new Set<AppendGuard>();
   private sinceSnapshot = 0;
 
   constructor(
@@ -65,7 +78,8 @@ export class ActorCell implements ActorContext<unknown, unknown, unknown> {
       !this.running &&
       this.queue.length === 0 &&
       (this.timers === null || this.timers.size === 0) &&
-      this.writing === null
+      this.writing === null &&
+      this.lastCommit === null
     );
   }
 
@@ -76,7 +90,7 @@ export class ActorCell implements ActorContext<unknown, unknown, unknown> {
 
   enqueue(command: unknown, resolve?: (v: unknown) => void, reject?: (e: Error) => void): void {
     this.queue.push({ command, resolve, reject });
-    if (this.status === "ready" && !this.running) void this.drain();
+    if (this.status === "ready" && !this.running) this.drain();
   }
 
   /** Recovers the state from a snapshot and the journal, re-arms timers, then processes what queued meanwhile. */
@@ -93,7 +107,7 @@ export class ActorCell implements ActorContext<unknown, unknown, unknown> {
     }
     this.status = "ready";
     this.behavior.onRecovered?.(this);
-    void this.drain();
+    this.drain();
   }
 
   /** Stops the activation: timers cleared, queued commands rejected with `error`, removed from the registry. */
@@ -136,18 +150,18 @@ export class ActorCell implements ActorContext<unknown, unknown, unknown> {
     this.timers?.delete(name);
   }
 
-  private async drain(): Promise<void> {
+  private drain(): void {
     if (this.running) return;
     this.running = true;
     try {
-      while (this.queue.length > 0 && this.status === "ready") await this.turn();
+      while (this.queue.length > 0 && this.status === "ready") this.turn();
     } finally {
       this.running = false;
       this.lastActivity = Date.now();
     }
   }
 
-  private async turn(): Promise<void> {
+  private turn(): void {
     const batch = this.queue.splice(0, this.host.maxBatch);
     const events: JournalRow[] = [];
     const outcomes: Outcome[] = [];
@@ -162,31 +176,64 @@ export class ActorCell implements ActorContext<unknown, unknown, unknown> {
     this.turnEvents = null;
     this.host.counters.messages += batch.length;
     this.host.counters.turns++;
-    if (events.length > 0) {
-      if (this.host.mode === "async") {
+    if (this.host.mode === "async") {
+      if (events.length > 0) {
         this.visible(events);
         this.unflushed.push(...events);
         if (this.writing === null) this.writing = this.writeBehind();
-      } else {
-        try {
-          await this.host.journal.append(events);
-        } catch (err) {
-          // The state holds events the journal refused: this activation is stale and must not serve again.
-          const stopped = new ActorStoppedError(this.key, `journal append failed: ${(err as Error).message}`);
-          for (const env of batch) env.reject?.(stopped);
-          this.host.onError(this, "journal append failed", err);
-          this.stop(stopped);
-          return;
-        }
-        this.visible(events);
-        this.afterCommit(events.length);
       }
+      release(batch, outcomes);
+    } else if (events.length > 0) {
+      this.appendInOrder(events, batch, outcomes);
+    } else if (this.lastCommit !== null) {
+      // No events of its own, but its replies may depend on events not committed yet: they wait for them.
+      this.lastCommit.then(
+        () => release(batch, outcomes),
+        (err) => this.fail(batch, err),
+      );
+    } else {
+      release(batch, outcomes);
     }
-    batch.forEach((env, i) => {
-      const o = outcomes[i];
-      if (o?.ok) env.resolve?.(o.value);
-      else if (o) env.reject?.(o.error);
-    });
+  }
+
+  /**
+   * Sync mode: the turn's events are handed to the journal at once and the actor goes on with its next turn
+   * (pipelining, like Akka's persistAsync), while this turn's replies wait for its commit. Appends of one actor
+   * commit in order (one group commit in flight), so a released reply never depends on an uncommitted event; if
+   * an append fails, the later ones are abandoned before they are written and the activation stops.
+   */
+  private appendInOrder(events: JournalRow[], batch: Envelope[], outcomes: Outcome[]): void {
+    const guard: AppendGuard = { abandoned: false };
+    this.guards.add(guard);
+    const commit = this.host.journal.append(events, guard);
+    this.lastCommit = commit;
+    const settled = () => {
+      this.guards.delete(guard);
+      if (this.lastCommit === commit) this.lastCommit = null;
+    };
+    commit.then(
+      () => {
+        const latest = this.lastCommit === commit;
+        settled();
+        this.visible(events);
+        this.afterCommit(events.length, latest);
+        release(batch, outcomes);
+      },
+      (err) => {
+        settled();
+        this.fail(batch, err);
+      },
+    );
+  }
+
+  private fail(batch: Envelope[], err: unknown): void {
+    const stopped = new ActorStoppedError(this.key, `journal append failed: ${(err as Error).message}`);
+    for (const env of batch) env.reject?.(stopped);
+    if (this.status === "stopped" || err instanceof AppendAbandonedError) return;
+    // The state holds events the journal refused: this activation is stale and must not serve again.
+    for (const g of this.guards) g.abandoned = true;
+    this.host.onError(this, "journal append failed", err);
+    this.stop(stopped);
   }
 
   private async writeBehind(): Promise<void> {

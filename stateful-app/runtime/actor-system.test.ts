@@ -3,7 +3,7 @@ import { afterEach, describe, it } from "node:test";
 import type { ActorBehavior } from "./actor.ts";
 import { ActorSystem } from "./actor-system.ts";
 import { ActorStoppedError, ShardNotLocalError } from "./errors.ts";
-import type { Journal, JournalRow } from "./journal.ts";
+import type { AppendGuard, Journal, JournalRow } from "./journal.ts";
 import { MemoryJournal } from "./memory-journal.ts";
 import { LocalPlacement } from "./placement.ts";
 
@@ -49,10 +49,10 @@ class GatedJournal extends MemoryJournal {
   open(): void {
     this.release();
   }
-  override async append(rows: JournalRow[]): Promise<void> {
+  override async append(rows: JournalRow[], guard?: AppendGuard): Promise<void> {
     this.appends++;
     await this.gate;
-    return super.append(rows);
+    return super.append(rows, guard);
   }
 }
 
@@ -182,6 +182,44 @@ describe("actor runtime", () => {
     assert.equal(journal.stats().recoveryQueries, 2, "writer's and the post-conflict recovery only");
   });
 
+  it("sync mode pipelines turns: the next turn runs while the previous append is in flight", async () => {
+    const journal = new GatedJournal();
+    const sys = system(journal);
+    journal.open();
+    await sys.ask("list", "q", { type: "add", item: "0" });
+    journal.close_();
+    const first = sys.ask("list", "q", { type: "add", item: "1" });
+    await tick();
+    const second = sys.ask("list", "q", { type: "add", item: "2" });
+    await tick();
+    assert.equal(journal.appends, 3, "the second turn appended without waiting for the first commit");
+    journal.open();
+    assert.deepEqual(await Promise.all([first, second]), [2, 3]);
+    assert.deepEqual(await sys.ask("list", "q", { type: "get" }), ["0", "1", "2"]);
+  });
+
+  it("a failed append abandons the actor's later appends: no event is written behind a gap", async () => {
+    const journal = new GatedJournal();
+    journal.open();
+    const owner = system(journal);
+    const stale = system(journal);
+    await stale.ask("list", "g", { type: "get" });
+    await owner.ask("list", "g", { type: "add", item: "owner" });
+    journal.close_();
+    const a = stale.ask("list", "g", { type: "add", item: "stale-1" });
+    await tick();
+    const b = stale.ask("list", "g", { type: "add", item: "stale-2" });
+    await tick();
+    journal.open();
+    await assert.rejects(a, ActorStoppedError);
+    await assert.rejects(b, ActorStoppedError);
+    await stale.flush();
+    assert.deepEqual(
+      journal.events.get("list|g")?.map((e) => JSON.parse(e.json).item),
+      ["owner"],
+    );
+  });
+
   it("deactivateShard stops that shard's actors and fails their queued commands", async () => {
     const journal = new GatedJournal();
     journal.open();
@@ -191,11 +229,13 @@ describe("actor runtime", () => {
     journal.close_();
     const inFlight = sys.ask("list", "s", { type: "add", item: "2" });
     await tick();
-    const queued = sys.ask("list", "s", { type: "add", item: "3" });
     assert.equal(sys.deactivateShard(shard), 1);
+    assert.equal(sys.isActive("list", "s"), false);
+    // A command queued behind a recovery is refused when the shard goes.
+    const queued = sys.ask("list", "t", { type: "get" });
+    assert.equal(sys.deactivateShard(new LocalPlacement(8).shardOf("list|t")), 1);
     await assert.rejects(queued, ShardNotLocalError);
     journal.open();
-    assert.equal(await inFlight, 2, "the committed turn still gets its reply");
-    assert.equal(sys.isActive("list", "s"), false);
+    assert.equal(await inFlight, 2, "the turn handed to the journal still gets its reply after the commit");
   });
 });

@@ -19,6 +19,8 @@ export interface GroupCommitOptions<T> {
   maxBatch?: number;
   /** Most batches in flight at once (default 1). */
   maxInFlight?: number;
+  /** Checked when a batch starts: an item for which it returns an error is left out and rejected with it. */
+  skip?(item: T): Error | undefined;
 }
 
 interface Pending<T> {
@@ -90,7 +92,18 @@ export class GroupCommit<T> {
     this.inFlight.add(flight);
   }
 
-  private async run(batch: Array<Pending<T>>): Promise<void> {
+  private async run(all: Array<Pending<T>>): Promise<void> {
+    const skip = this.opts.skip;
+    let batch = all;
+    if (skip !== undefined) {
+      batch = [];
+      for (const p of all) {
+        const error = skip(p.item);
+        if (error === undefined) batch.push(p);
+        else p.reject(error);
+      }
+      if (batch.length === 0) return;
+    }
     let outcomes: Array<Error | undefined>;
     try {
       outcomes = await this.opts.write(batch.map((p) => p.item));

@@ -11,6 +11,23 @@ export interface JournalRow {
   event: unknown;
 }
 
+/**
+ * Lets an actor withdraw an append it already handed over: set `abandoned` and, if its batch has not started,
+ * the append is dropped and rejects with `AppendAbandonedError` (an actor whose earlier append failed must not
+ * have its later events written behind a gap).
+ */
+export interface AppendGuard {
+  abandoned: boolean;
+}
+
+/** The append was withdrawn (`AppendGuard.abandoned`) before it was written. */
+export class AppendAbandonedError extends Error {
+  constructor() {
+    super("append abandoned before it was written");
+    this.name = "AppendAbandonedError";
+  }
+}
+
 /** What an actor recovers from: its latest snapshot (if any) and the events after it, in order. */
 export interface Recovery {
   snapshot: { seqNr: number; state: unknown } | null;
@@ -38,9 +55,9 @@ export interface Journal {
    * Appends one actor's events atomically (all or none). Resolves once committed; rejects with
    * `JournalConflictError` when another writer already holds one of these sequence numbers, with
    * `JournalFencedError` when the fencing check refused the shard. Calls from many actors are grouped into one
-   * transaction.
+   * transaction. A `guard` set to abandoned before the batch starts drops the append.
    */
-  append(rows: JournalRow[]): Promise<void>;
+  append(rows: JournalRow[], guard?: AppendGuard): Promise<void>;
   /** Snapshot plus later events of one persistence id (grouped with concurrent recoveries into one query). */
   recover(persistenceId: string): Promise<Recovery>;
   /** Stores a snapshot (best effort: recovery falls back to the journal). */

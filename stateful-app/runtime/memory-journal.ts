@@ -1,6 +1,14 @@
 import { JournalConflictError } from "./errors.ts";
 import { GroupCommit } from "./group-commit.ts";
-import { emptyStats, type Journal, type JournalRow, type JournalStats, type Recovery } from "./journal.ts";
+import {
+  AppendAbandonedError,
+  type AppendGuard,
+  emptyStats,
+  type Journal,
+  type JournalRow,
+  type JournalStats,
+  type Recovery,
+} from "./journal.ts";
 
 /**
  * An in-memory journal with the same contract as `PgJournal` (group commit, all-or-none appends per actor,
@@ -12,11 +20,14 @@ export class MemoryJournal implements Journal {
   readonly snapshots = new Map<string, { seqNr: number; json: string }>();
   private readonly seqs = new Map<string, Set<number>>();
   private readonly counters: JournalStats = emptyStats();
-  private readonly writer = new GroupCommit<JournalRow[]>({ write: async (appends) => this.write(appends) });
+  private readonly writer = new GroupCommit<{ rows: JournalRow[]; guard?: AppendGuard }>({
+    write: async (appends) => this.write(appends.map((a) => a.rows)),
+    skip: (a) => (a.guard?.abandoned ? new AppendAbandonedError() : undefined),
+  });
 
-  append(rows: JournalRow[]): Promise<void> {
+  append(rows: JournalRow[], guard?: AppendGuard): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
-    return this.writer.submit(rows);
+    return this.writer.submit({ rows, guard });
   }
 
   async recover(persistenceId: string): Promise<Recovery> {

@@ -1,7 +1,15 @@
 import pg from "pg";
 import { JournalConflictError, JournalFencedError } from "./errors.ts";
 import { GroupCommit } from "./group-commit.ts";
-import { emptyStats, type Journal, type JournalRow, type JournalStats, type Recovery } from "./journal.ts";
+import {
+  AppendAbandonedError,
+  type AppendGuard,
+  emptyStats,
+  type Journal,
+  type JournalRow,
+  type JournalStats,
+  type Recovery,
+} from "./journal.ts";
 import { RecoveryReader } from "./recovery-reader.ts";
 
 /**
@@ -17,8 +25,6 @@ export interface PgJournalOptions {
   windowMs?: number;
   /** Most actor appends per transaction (default 2000). */
   maxBatch?: number;
-  /** Most append transactions in flight at once (default 1). */
-  maxInFlight?: number;
   fence?: FenceCheck;
 }
 
@@ -37,6 +43,7 @@ const REPLAY_PAGE = `SELECT persistence_id, seq_nr, event FROM actor_journal
 const PAGE = 20_000;
 
 type Outcome = Error | undefined;
+type Append = { rows: JournalRow[]; guard: AppendGuard | undefined };
 
 /**
  * The PostgreSQL journal. Appends from all actors go through one `GroupCommit`: a batch is one multi-row INSERT
@@ -46,23 +53,25 @@ type Outcome = Error | undefined;
  * numbers, fails only those (`JournalConflictError`) and retries the rest, so each actor's append is all or none.
  */
 export class PgJournal implements Journal {
-  private readonly writer: GroupCommit<JournalRow[]>;
+  private readonly writer: GroupCommit<Append>;
   private readonly reader: RecoveryReader;
   private readonly counters: JournalStats = emptyStats();
 
   constructor(private readonly opts: PgJournalOptions) {
-    this.writer = new GroupCommit<JournalRow[]>({
-      write: (appends) => this.writeBatch(appends),
+    this.writer = new GroupCommit<Append>({
+      write: (appends) => this.writeBatch(appends.map((a) => a.rows)),
+      skip: (a) => (a.guard?.abandoned ? new AppendAbandonedError() : undefined),
       windowMs: opts.windowMs ?? 0,
       maxBatch: opts.maxBatch ?? 2_000,
-      maxInFlight: opts.maxInFlight ?? 1,
+      // One transaction in flight: batches commit in submission order, which an actor's pipelined appends rely on.
+      maxInFlight: 1,
     });
     this.reader = new RecoveryReader(opts.pool, this.counters);
   }
 
-  append(rows: JournalRow[]): Promise<void> {
+  append(rows: JournalRow[], guard?: AppendGuard): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
-    return this.writer.submit(rows);
+    return this.writer.submit({ rows, guard });
   }
 
   recover(persistenceId: string): Promise<Recovery> {
