@@ -28,8 +28,10 @@ export interface ClusterOptions {
   heartbeatMs?: number;
   /** Ownership and membership poll period, the fallback for NOTIFY (default 200 ms). */
   pollMs?: number;
-  /** A member whose heartbeat is older than this is declared dead (default 3000 ms: a node starved by a CPU quota must not be
-   * declared dead; a SIGKILLed node is noticed at once anyway, through its vanished session). */
+  /**
+   * A member whose heartbeat is older than this is declared dead (default 3000 ms: a node starved by a CPU quota
+   * must not be declared dead; a SIGKILLed node is noticed at once anyway, through its vanished session).
+   */
   deadAfterMs?: number;
   /**
    * Fault injection for tests: how long a hand-off waits between refusing a shard's messages and deactivating it

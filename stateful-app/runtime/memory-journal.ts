@@ -70,11 +70,14 @@ export class MemoryJournal implements Journal {
 
   private write(appends: JournalRow[][]): Array<Error | undefined> {
     let events = 0;
+    // Like PgJournal: a conflict fails every append of that actor in the batch, never a later one alone.
+    const failed = new Set<string>();
     const outcomes = appends.map((rows) => {
       const pid = rows[0]?.persistenceId ?? "";
       const log = this.events.get(pid) ?? [];
       const taken = this.seqs.get(pid) ?? new Set<number>();
-      if (rows.some((r) => taken.has(r.seqNr))) {
+      if (failed.has(pid) || rows.some((r) => taken.has(r.seqNr))) {
+        failed.add(pid);
         this.counters.conflicts++;
         return new JournalConflictError(pid);
       }
