@@ -80,6 +80,9 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
       uptimeMs: Date.now() - startedAt,
       runtime,
       booking,
+      // Flat journal counters the bench reads to compute events per journal transaction.
+      journalEvents: j.eventsWritten,
+      journalTransactions: j.transactions,
       derived: {
         eventsPerTransaction: j.transactions === 0 ? 0 : j.eventsWritten / j.transactions,
         statementsPerConfirmedBooking:
