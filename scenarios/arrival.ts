@@ -26,3 +26,18 @@ export function peakRate(arrival: Pick<Arrival, "startRate" | "stages">): number
 export function journeyCap(startRate: number, stages: readonly Stage[]): number {
   return Math.ceil(scheduledArrivals(startRate, stages) * 1.1) + 100;
 }
+
+/**
+ * The common arrival profile: ramp from 0 to `rate` in `rampS`, hold it until `durationS`, with a warm-up before
+ * the measured window. The journey cap bounds the loop in count.
+ */
+export function rampAndHold(
+  z: { rate: number; durationS: number; warmupS: number; warmupRate: number },
+  rampS = 1,
+): Arrival {
+  const stages = [
+    { durationS: rampS, target: z.rate },
+    { durationS: z.durationS - rampS, target: z.rate },
+  ];
+  return { startRate: 0, stages, maxJourneys: journeyCap(0, stages), warmupS: z.warmupS, warmupRate: z.warmupRate };
+}

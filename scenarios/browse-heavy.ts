@@ -1,4 +1,4 @@
-import { journeyCap } from "./arrival.ts";
+import { rampAndHold } from "./arrival.ts";
 import { splitSeats } from "./layout.ts";
 import type { ProfileName } from "./profiles.ts";
 import type { Scenario } from "./types.ts";
@@ -12,10 +12,6 @@ const SIZES = {
 /** Mostly reads: 90% of users look at the summary and a section and leave; the rest buy without a rush. */
 export function browseHeavy(profile: ProfileName): Scenario {
   const z = SIZES[profile];
-  const stages = [
-    { durationS: 2, target: z.rate },
-    { durationS: z.durationS - 2, target: z.rate },
-  ];
   return {
     name: "browse-heavy",
     description: `${z.rate} journeys/s for ${z.durationS} s, 90% browsing only`,
@@ -29,13 +25,7 @@ export function browseHeavy(profile: ProfileName): Scenario {
       hotness: 0.6,
       thinkMs: 200,
     },
-    arrival: {
-      startRate: 0,
-      stages,
-      maxJourneys: journeyCap(0, stages),
-      warmupS: z.warmupS,
-      warmupRate: z.warmupRate,
-    },
+    arrival: rampAndHold(z, 2),
     stopWhenSoldOut: false,
     tailS: 0,
     cluster: { nodes: 3, nodeCpu: null },

@@ -1,4 +1,4 @@
-import { journeyCap } from "./arrival.ts";
+import { rampAndHold } from "./arrival.ts";
 import { splitSeats } from "./layout.ts";
 import type { ProfileName } from "./profiles.ts";
 import type { Scenario } from "./types.ts";
@@ -13,10 +13,6 @@ const SIZES = {
 /** Everyone wants the same 50 seats: skewed picks among them, no availability read, conflicts galore. */
 export function hotSeats(profile: ProfileName): Scenario {
   const z = SIZES[profile];
-  const stages = [
-    { durationS: 1, target: z.rate },
-    { durationS: z.durationS - 1, target: z.rate },
-  ];
   return {
     name: "hot-seats",
     description: `${z.rate} journeys/s for ${z.durationS} s, all aiming at the same 50 seats`,
@@ -31,13 +27,7 @@ export function hotSeats(profile: ProfileName): Scenario {
       hotSeats: 50,
       thinkMs: 0,
     },
-    arrival: {
-      startRate: 0,
-      stages,
-      maxJourneys: journeyCap(0, stages),
-      warmupS: z.warmupS,
-      warmupRate: z.warmupRate,
-    },
+    arrival: rampAndHold(z),
     stopWhenSoldOut: false,
     tailS: 0,
     cluster: { nodes: 2, nodeCpu: null },

@@ -1,4 +1,5 @@
-import { journeyCap } from "./arrival.ts";
+import { rampAndHold } from "./arrival.ts";
+import { STEADY_BUYERS } from "./journeys.ts";
 import { splitSeats } from "./layout.ts";
 import type { ProfileName } from "./profiles.ts";
 import type { Scenario } from "./types.ts";
@@ -13,30 +14,12 @@ const SIZES = {
 /** A steady rate on 3 nodes; one node is SIGKILLed mid-run and the load keeps going. */
 export function nodeKill(profile: ProfileName): Scenario {
   const z = SIZES[profile];
-  const stages = [
-    { durationS: 1, target: z.rate },
-    { durationS: z.durationS - 1, target: z.rate },
-  ];
   return {
     name: "node-kill",
     description: `${z.rate} journeys/s on 3 nodes for ${z.durationS} s; SIGKILL node 1 at ${z.killAtS} s`,
     event: { sections: splitSeats(z.seats, z.seats / 1000), holdTtlMs: 10_000 },
-    journey: {
-      browseOnly: 0.1,
-      readAvailability: true,
-      holdAttempts: 3,
-      confirmRatio: 0.8,
-      releaseRatio: 0.5,
-      hotness: 0.8,
-      thinkMs: 100,
-    },
-    arrival: {
-      startRate: 0,
-      stages,
-      maxJourneys: journeyCap(0, stages),
-      warmupS: z.warmupS,
-      warmupRate: z.warmupRate,
-    },
+    journey: STEADY_BUYERS,
+    arrival: rampAndHold(z),
     stopWhenSoldOut: false,
     tailS: 0,
     cluster: { nodes: 3, nodeCpu: null },
