@@ -1,6 +1,9 @@
 /** Client-chosen ids (event, section, user, request): letters, digits, `_` and `-`, 1 to 64 characters. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** App-generated ids (holdId, bookingId): URL-safe, 1 to 200 characters, so an app may encode routing in them. */
+export const GENERATED_ID = /^[A-Za-z0-9_.~-]{1,200}$/;
+
 /** Seat ids are `<section>-<n>` with n = 1..seats of that section. */
 export function seatId(sectionId: string, n: number): string {
   return `${sectionId}-${n}`;

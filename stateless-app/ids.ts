@@ -2,7 +2,7 @@ import { randomFillSync } from "node:crypto";
 import { parseSeatId } from "../contract/index.ts";
 
 /** Generated ids (holdId, bookingId) as the contract allows them: URL-safe, at most 200 characters. */
-export const GENERATED_ID = /^[A-Za-z0-9_.~-]{1,200}$/;
+export { GENERATED_ID } from "../contract/index.ts";
 
 // Hold and booking ids carry their seat, so confirm, release and booking reads go straight to the seat's Redis
 // key with no lookup table. The 16-character token is 9 random bytes plus a 24-bit check value of (event, seat,

@@ -5,7 +5,7 @@ import { ErrorResponse } from "../schemas.ts";
 import { describeReply, type Reply } from "./client.ts";
 
 /** Generated ids (holdId, bookingId) are app-chosen but URL-safe and bounded. */
-export const GENERATED_ID = /^[A-Za-z0-9_.~-]{1,200}$/;
+export { GENERATED_ID } from "../ids.ts";
 
 function expectJson(reply: Reply): void {
   const type = String(reply.headers["content-type"] ?? "");

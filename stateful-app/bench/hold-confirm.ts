@@ -65,6 +65,7 @@ interface Metrics {
 const metrics = async () => (await send("GET", "/metrics")).json as Metrics;
 
 let seat = 0;
+let firstFailure: string | undefined;
 /** `clients` loops of hold then confirm on fresh seats (spread over the sections) until `untilMs`. */
 async function load(eventId: string, clients: number, untilMs: number) {
   const lat: number[] = [];
@@ -82,7 +83,10 @@ async function load(eventId: string, clients: number, untilMs: number) {
         if (confirm.status === 200) {
           ok++;
           lat.push(performance.now() - t0);
-        } else failed++;
+        } else {
+          failed++;
+          firstFailure ??= `${confirm.status} ${JSON.stringify(confirm.json).slice(0, 200)}`;
+        }
       }
     }),
   );
@@ -141,6 +145,7 @@ try {
     `statements per confirmed booking: ${(totalCalls / Math.max(1, booked)).toFixed(3)} (pg_stat_statements, ` +
       `${totalCalls} calls / ${booked} bookings); app-counted ${(appStatements / Math.max(1, booked)).toFixed(3)}`,
   );
+  if (firstFailure !== undefined) console.log(`first failure: ${firstFailure}`);
   for (const r of stmts.rows.slice(0, 6)) {
     console.log(`  ${r.calls.padStart(7)} ${r.query.replace(/\s+/g, " ").slice(0, 110)}`);
   }

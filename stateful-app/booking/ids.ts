@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { parseSeatId } from "../../contract/index.ts";
+import { GENERATED_ID, parseSeatId } from "../../contract/index.ts";
 
 /**
  * Hold and booking ids carry the seat they belong to, `<seatId>.<random>` (booking: `<seatId>.b<random>`), so
@@ -31,11 +31,9 @@ function randomToken(): string {
   return token;
 }
 
-const GENERATED = /^[A-Za-z0-9_.~-]{1,200}$/;
-
 /** The seat a generated id belongs to, or undefined when the id cannot be one of ours. */
 export function seatOfId(id: string): string | undefined {
-  if (!GENERATED.test(id)) return undefined;
+  if (!GENERATED_ID.test(id)) return undefined;
   const dot = id.lastIndexOf(".");
   if (dot <= 0) return undefined;
   const seat = id.slice(0, dot);

@@ -1,8 +1,8 @@
 import type { Context, Hono } from "hono";
 import {
-  ApiError,
   ConfirmRequest,
   CreateEventRequest,
+  checkGeneratedId,
   checkId,
   HoldRequest,
   parseOrThrow,
@@ -12,15 +12,6 @@ import type { BookingService } from "../booking/index.ts";
 import type { Placement } from "../runtime/index.ts";
 import { limitBody, readJson } from "./body.ts";
 import { unavailable } from "./errors.ts";
-
-const GENERATED_ID = /^[A-Za-z0-9_.~-]{1,200}$/;
-
-/** Checks a generated id (holdId, bookingId) in the path against its pattern: 400 naming it otherwise. */
-function checkGenerated(value: string, field: string): string {
-  if (!GENERATED_ID.test(value))
-    throw new ApiError("invalid_request", `${field}: must match [A-Za-z0-9_.~-]{1,200}`, field);
-  return value;
-}
 
 /** A request to hand to another node: what `Forward` receives. */
 export interface ForwardRequest {
@@ -96,7 +87,7 @@ export function bookingRoutes(app: Hono, opts: BookingRoutesOptions): void {
 
   app.post("/events/:eventId/holds/:holdId/confirm", limitBody, async (c) => {
     const eventId = checkId(c.req.param("eventId"), "eventId");
-    const holdId = checkGenerated(c.req.param("holdId"), "holdId");
+    const holdId = checkGeneratedId(c.req.param("holdId"), "holdId");
     const { json, text } = await readJson(c, true);
     parseOrThrow(ConfirmRequest, json);
     return routed(c, await service.routeKey(eventId, { generatedId: holdId }), text, async () =>
@@ -106,7 +97,7 @@ export function bookingRoutes(app: Hono, opts: BookingRoutesOptions): void {
 
   app.delete("/events/:eventId/holds/:holdId", async (c) => {
     const eventId = checkId(c.req.param("eventId"), "eventId");
-    const holdId = checkGenerated(c.req.param("holdId"), "holdId");
+    const holdId = checkGeneratedId(c.req.param("holdId"), "holdId");
     return routed(c, await service.routeKey(eventId, { generatedId: holdId }), undefined, async () => {
       await service.release(eventId, holdId);
       return c.body(null, 204);
@@ -115,7 +106,7 @@ export function bookingRoutes(app: Hono, opts: BookingRoutesOptions): void {
 
   app.get("/events/:eventId/bookings/:bookingId", async (c) => {
     const eventId = checkId(c.req.param("eventId"), "eventId");
-    const bookingId = checkGenerated(c.req.param("bookingId"), "bookingId");
+    const bookingId = checkGeneratedId(c.req.param("bookingId"), "bookingId");
     return routed(c, await service.routeKey(eventId, { generatedId: bookingId }), undefined, async () =>
       c.json(await service.booking(eventId, bookingId)),
     );
