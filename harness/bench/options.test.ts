@@ -18,6 +18,7 @@ describe("bench options", () => {
     assert.equal(o.rate, 400);
     assert.equal(o.nodeCpu, 0.5);
     assert.equal(o.thresholds[0]?.metric, "p99");
+    assert.deepEqual(parseBenchOptions(["--app-env", "JOURNAL_WINDOW_MS=200"]).appEnv, { JOURNAL_WINDOW_MS: "200" });
   });
 
   it("names the flag in every error", () => {
@@ -25,6 +26,7 @@ describe("bench options", () => {
     assert.throws(() => parseBenchOptions(["--nodes", "1.5"]), /--nodes: expected a positive integer/);
     assert.throws(() => parseBenchOptions(["--app", "both-ways"]), /--app: expected one of/);
     assert.throws(() => parseBenchOptions(["--bogus"]), /bogus/);
+    assert.throws(() => parseBenchOptions(["--app-env", "lower=1"]), /--app-env: expected KEY=VALUE/);
     assert.throws(() => parseBenchOptions(["--target", "http://x:1"]), /--target: name the app/);
   });
 });

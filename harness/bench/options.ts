@@ -15,6 +15,8 @@ export interface BenchOptions {
   writeMode: "queue" | "sync";
   persistence: "sync" | "async";
   granularity: "seat" | "section";
+  /** Extra environment for every app process (`--app-env KEY=VALUE`), e.g. JOURNAL_WINDOW_MS or SHARDS. */
+  appEnv: Record<string, string>;
   driver: "embedded" | "k6";
   thresholds: Threshold[];
   /** An already running app (compose, another machine): no private stack, no faults, no cold-restart audit. */
@@ -39,6 +41,7 @@ export const BENCH_HELP = `statebench bench [flags]     run scenarios against bo
   --write-mode queue|sync      stateless: acknowledge after enqueue (default) or after the PostgreSQL commit
   --persistence sync|async     stateful: acknowledge after the journal commit (default) or before it
   --granularity seat|section   stateful: one actor per seat (default) or per section
+  --app-env KEY=VALUE          extra environment for the app processes, repeatable (e.g. JOURNAL_WINDOW_MS=200)
   --driver embedded|k6         load driver (default embedded; k6 must be on PATH or in K6_BIN)
   --threshold EXPR             SLO, repeatable: "p99<250", "errors<1%", "rps>500"
   --target URL                 benchmark an app already running there (compose, another machine)
@@ -61,6 +64,16 @@ const positive = (flag: string, value: string | undefined, integer: boolean): nu
   return n;
 };
 
+function parseAppEnv(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
+    if (!m) throw new Error(`--app-env: expected KEY=VALUE with an upper-case KEY, got "${pair}"`);
+    env[m[1] as string] = m[2] as string;
+  }
+  return env;
+}
+
 /** Parses `statebench bench` flags; throws an Error naming the offending flag. */
 export function parseBenchOptions(argv: string[], now = new Date()): BenchOptions {
   const { values, positionals } = parseArgs({
@@ -79,6 +92,7 @@ export function parseBenchOptions(argv: string[], now = new Date()): BenchOption
       "write-mode": { type: "string" },
       persistence: { type: "string" },
       granularity: { type: "string" },
+      "app-env": { type: "string", multiple: true },
       driver: { type: "string" },
       threshold: { type: "string", multiple: true },
       target: { type: "string" },
@@ -114,6 +128,7 @@ export function parseBenchOptions(argv: string[], now = new Date()): BenchOption
     writeMode: oneOf("write-mode", values["write-mode"], ["queue", "sync"] as const, "queue"),
     persistence: oneOf("persistence", values.persistence, ["sync", "async"] as const, "sync"),
     granularity: oneOf("granularity", values.granularity, ["seat", "section"] as const, "seat"),
+    appEnv: parseAppEnv(values["app-env"] ?? []),
     driver: oneOf("driver", values.driver, ["embedded", "k6"] as const, "embedded"),
     thresholds: parseThresholds(values.threshold ?? []),
     target,

@@ -37,6 +37,7 @@ export interface RunOneContext {
 const JOURNAL_FIELDS = ["journalEvents", "journalTransactions"];
 
 const appConfig = (c: RunOneContext): AppRunSummary["appConfig"] => ({
+  ...c.options.appEnv,
   nodes: c.scenario.cluster.nodes,
   nodeCpu: c.scenario.cluster.nodeCpu,
   ...(c.app === "stateless"
@@ -64,6 +65,7 @@ export async function runOne(c: RunOneContext): Promise<RunOneResult> {
       writeMode: c.options.writeMode,
       persistence: c.options.persistence,
       granularity: c.options.granularity,
+      env: c.options.appEnv,
       warn: c.log,
     });
   } catch (err) {

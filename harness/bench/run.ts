@@ -51,6 +51,7 @@ export async function runBench(
     writeMode: o.writeMode,
     persistence: o.persistence,
     granularity: o.granularity,
+    appEnv: o.appEnv,
     driver: o.driver,
     seed: o.seed,
     thresholds: o.thresholds.map((t) => t.expr),

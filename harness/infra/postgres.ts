@@ -1,5 +1,15 @@
-import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  statSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import pg from "pg";
 import { serviceUser } from "./os-user.ts";
 import { freePort } from "./ports.ts";
@@ -115,15 +125,19 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
   const { dir: runDir, owned } = await ensureRunDir(opts.runDir);
   const bin = postgresBinDir();
   const user = serviceUser();
-  const dataDir = join(runDir, "pg");
-  const sockDir = join(runDir, "pg-sock");
+  // The service user must reach the cluster: when a folder above runDir is closed to others (a private
+  // mkdtemp, a home folder), the cluster goes to a temp folder of its own, removed on stop.
+  const clusterDir =
+    user && !reachableByOthers(dirname(runDir)) ? mkdtempSync(join(tmpdir(), "statebench-pg-")) : runDir;
+  const dataDir = join(clusterDir, "pg");
+  const sockDir = join(clusterDir, "pg-sock");
   const logs = join(runDir, "logs");
   mkdirSync(logs, { recursive: true });
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   mkdirSync(sockDir, { recursive: true });
   if (user) {
     // The service user must traverse runDir (mkdtemp makes it 0700) and own the cluster folders.
-    chmodSync(runDir, statSync(runDir).mode | 0o111);
+    chmodSync(clusterDir, statSync(clusterDir).mode | 0o111);
     chownSync(dataDir, user.uid, user.gid);
     chownSync(sockDir, user.uid, user.gid);
   }
@@ -171,6 +185,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
       const tail = logTail(logFile);
       if (attempt < 3 && /already in use/i.test(tail)) continue;
       if (owned) await removeDir(runDir);
+      if (clusterDir !== runDir) await removeDir(clusterDir);
       throw new Error(`postgres did not accept connections within ${timeoutMs} ms. Log ${logFile}:\n${tail}`);
     }
     try {
@@ -187,7 +202,8 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
         stop: () => {
           stopping ??= child
             .stop({ signal: "SIGINT", timeoutMs: 15_000 })
-            .then(() => (owned ? removeDir(runDir) : undefined));
+            .then(() => (owned ? removeDir(runDir) : undefined))
+            .then(() => (clusterDir !== runDir ? removeDir(clusterDir) : undefined));
           return stopping;
         },
       };
@@ -195,5 +211,13 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
       await child.stop({ signal: "SIGKILL" });
       throw err;
     }
+  }
+}
+
+/** True when every folder from `dir` up to `/` lets other users through (the execute bit for "others"). */
+function reachableByOthers(dir: string): boolean {
+  for (let d = dir; ; d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) return false;
+    if (dirname(d) === d) return true;
   }
 }

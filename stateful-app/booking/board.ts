@@ -1,4 +1,4 @@
-// Cluster layer (issue 5) added `summaryOf` and `listOf` below: the per-shard counts of the fan-out design above.
+// Cluster layer (issue 5) added `summaryOf` and `listOf`: per-shard counts for the fan-out design described below.
 import type { EventSummary, SeatStatus } from "../../contract/index.ts";
 import type { Layout } from "./layout.ts";
 import type { SeatEvent } from "./seat-actor.ts";

@@ -97,7 +97,8 @@ it("SIGKILL of a node under load: failover, no double sale, every acknowledgemen
   for (const section of new Set(seats.map((s) => s.slice(0, s.lastIndexOf("-"))))) {
     const sold = await call(base, "GET", `/events/${eventId}/seats?section=${section}&status=sold&limit=1000`);
     assert.equal(sold?.status, 200);
-    for (const s of (sold?.json as { seats: Array<{ seatId: string }> }).seats) soldSeats.add(s.seatId);
+    const listed = (sold?.json as { seats?: Array<{ seatId: string }> } | undefined)?.seats ?? [];
+    for (const s of listed) soldSeats.add(s.seatId);
   }
   for (const a of result.acks) assert.ok(soldSeats.has(a.seatId), `${a.seatId} is sold`);
 });
