@@ -10,7 +10,17 @@ import { Booking, ErrorResponse, EventSummary, Health, Hold } from "../../contra
 export async function verifyApp(baseUrl: string): Promise<{ ok: boolean; problems: string[] }> {
   const problems: string[] = [];
   const ev = `verify-${randomUUID().slice(0, 8)}`;
+  // 503 is the contract's retriable answer (a cluster still placing its shards): retry it for a while, as a
+  // client honouring Retry-After would, before judging the answer.
+  const readyBy = Date.now() + 15_000;
   const call = async (method: "GET" | "PUT" | "POST" | "DELETE", path: string, body?: unknown) => {
+    for (;;) {
+      const r = await once(method, path, body);
+      if (r.status !== 503 || Date.now() > readyBy) return r;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+  const once = async (method: "GET" | "PUT" | "POST" | "DELETE", path: string, body?: unknown) => {
     const res = await request(`${baseUrl}${path}`, {
       method,
       headers: body === undefined ? {} : { "content-type": "application/json" },

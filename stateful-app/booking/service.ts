@@ -85,6 +85,9 @@ export class BookingService {
       layout,
     });
     this.layouts.set(eventId, reply.layout);
+    // Other nodes read layouts from the journal: even in async (write-behind) mode the event is durable before
+    // the 201, or a hold sent to another node right after could find no event. Events are created rarely.
+    if (reply.created) await this.opts.system.flush();
     if (reply.created && !this.boards.has(eventId)) {
       // A fresh event has no seat events yet: an empty board, nothing to replay.
       this.boards.set(eventId, { board: new EventBoard(reply.layout), ready: Promise.resolve(), loaded: true });
