@@ -1,53 +1,39 @@
 // Kill test (issue 5): SIGKILL one of three nodes under continuous holds and confirms; no seat sold twice, and
 // every acknowledged confirmation is there after a cold restart of the whole cluster.
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
+import { it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import type pg from "pg";
-import { type Stack, startStack } from "../../harness/stack/index.ts";
-import { closeLoadAgent, doubleSales, missingAcks, runBookingLoad } from "./testing/booking-load.ts";
+import { doubleSales, missingAcks, runBookingLoad } from "./testing/booking-load.ts";
 import {
-  adminPool,
   call,
   createEvent,
   ownedOnlyBy,
   routingTotals,
   shardOfSeat,
   shardOwners,
+  useCluster,
   waitFor,
 } from "./testing/cluster.ts";
 
-let stack: Stack;
-let db: pg.Pool;
-
-before(async () => {
-  stack = await startStack({ app: "stateful", nodes: 3, granularity: "section" });
-  db = adminPool(stack);
-});
-
-after(async () => {
-  await db?.end();
-  await closeLoadAgent();
-  await stack?.stop();
-});
+const cluster = useCluster();
 
 it("SIGKILL of a node under load: failover, no double sale, every acknowledgement survives a cold restart", async () => {
-  const nodes = stack.nodes.map((n) => n.id);
-  await waitFor("all shards owned", () => ownedOnlyBy(db, nodes));
+  const nodes = cluster.stack.nodes.map((n) => n.id);
+  await waitFor("all shards owned", () => ownedOnlyBy(cluster.db, nodes));
   const eventId = `kill-${Date.now()}`;
-  const seats = await createEvent(stack.url, eventId, 40, 40);
+  const seats = await createEvent(cluster.stack.url, eventId, 40, 40);
   const victim = nodes[1] ?? "";
-  const owners = await shardOwners(db);
+  const owners = await shardOwners(cluster.db);
   const victimSeats = new Set(seats.filter((s) => owners[shardOfSeat(eventId, s)] === victim));
   assert.ok(victimSeats.size > 0, "the victim owns some of the event's sections");
 
   const loadStartedAt = Date.now();
-  const load = runBookingLoad({ urls: () => [stack.url], eventId, seats, workers: 12, durationMs: 9_000 });
+  const load = runBookingLoad({ urls: () => [cluster.stack.url], eventId, seats, workers: 12, durationMs: 9_000 });
   await sleep(3_000);
   const killedAt = Date.now();
-  await stack.killNode(victim, "SIGKILL");
+  await cluster.stack.killNode(victim, "SIGKILL");
   const survivors = nodes.filter((n) => n !== victim);
-  await waitFor("the survivors to own every shard", () => ownedOnlyBy(db, survivors));
+  await waitFor("the survivors to own every shard", () => ownedOnlyBy(cluster.db, survivors));
   const ownershipMovedMs = Date.now() - killedAt;
   const result = await load;
 
@@ -59,7 +45,7 @@ it("SIGKILL of a node under load: failover, no double sale, every acknowledgemen
     if (!firstAfter.has(shard)) firstAfter.set(shard, at - killedAt);
   }
   const servedAgainMs = Math.max(...firstAfter.values());
-  const routing = await routingTotals(stack);
+  const routing = await routingTotals(cluster.stack);
   console.log(
     JSON.stringify({
       figure: "failover",
@@ -82,11 +68,11 @@ it("SIGKILL of a node under load: failover, no double sale, every acknowledgemen
   assert.deepEqual(doubleSales(result.acks), []);
 
   // Cold restart: every node killed, three fresh ones on the same database.
-  for (const n of stack.nodes) await stack.killNode(n.id, "SIGKILL");
-  const fresh = await stack.addNodes(3);
+  for (const n of cluster.stack.nodes) await cluster.stack.killNode(n.id, "SIGKILL");
+  const fresh = await cluster.stack.addNodes(3);
   await waitFor("the fresh nodes to own every shard", () =>
     ownedOnlyBy(
-      db,
+      cluster.db,
       fresh.map((n) => n.id),
     ),
   );

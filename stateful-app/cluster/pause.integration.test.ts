@@ -1,24 +1,11 @@
 // Pause test (issue 5), the classic split brain: SIGSTOP a node longer than ownership takes to move, let another
 // node sell its seats, SIGCONT it: none of its late writes succeed, no seat is sold twice.
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
+import { it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import type pg from "pg";
-import { type Stack, startStack } from "../../harness/stack/index.ts";
-import { adminPool, call, createEvent, ownedOnlyBy, shardOfSeat, shardOwners, waitFor } from "./testing/cluster.ts";
+import { call, createEvent, ownedOnlyBy, shardOfSeat, shardOwners, useCluster, waitFor } from "./testing/cluster.ts";
 
-let stack: Stack;
-let db: pg.Pool;
-
-before(async () => {
-  stack = await startStack({ app: "stateful", nodes: 3, granularity: "section" });
-  db = adminPool(stack);
-});
-
-after(async () => {
-  await db?.end();
-  await stack?.stop();
-});
+const cluster = useCluster();
 
 /** A string field of an answer's JSON body ("" when absent). */
 function field(res: { json: unknown } | null, name: string): string {
@@ -36,13 +23,13 @@ async function settle(base: string, method: "GET" | "POST", path: string, body?:
 }
 
 it("a paused node that wakes up after losing its shards cannot write or answer from stale memory", async () => {
-  const nodes = stack.nodes.map((n) => n.id);
-  await waitFor("all shards owned", () => ownedOnlyBy(db, nodes));
-  const [first, victim, third] = stack.nodes;
+  const nodes = cluster.stack.nodes.map((n) => n.id);
+  await waitFor("all shards owned", () => ownedOnlyBy(cluster.db, nodes));
+  const [first, victim, third] = cluster.stack.nodes;
   assert.ok(first && victim && third);
   const eventId = `pause-${Date.now()}`;
-  const seats = await createEvent(stack.url, eventId, 24, 10);
-  const owners = await shardOwners(db);
+  const seats = await createEvent(cluster.stack.url, eventId, 24, 10);
+  const owners = await shardOwners(cluster.db);
   const mine = seats.filter((s) => owners[shardOfSeat(eventId, s)] === victim.id);
   const [earlySeat, contested] = mine;
   assert.ok(earlySeat && contested, "the victim owns at least one section");
@@ -58,7 +45,7 @@ it("a paused node that wakes up after losing its shards cannot write or answer f
   const earlyBooking = await settle(victim.url, "POST", `/events/${eventId}/holds/${earlyHold}/confirm`, {});
   assert.equal(earlyBooking?.status, 200);
 
-  await stack.killNode(victim.id, "SIGSTOP");
+  await cluster.stack.killNode(victim.id, "SIGSTOP");
   // A write the paused node will only read when it wakes up.
   const late = call(victim.url, "POST", `/events/${eventId}/holds`, {
     seatId: contested,
@@ -66,7 +53,7 @@ it("a paused node that wakes up after losing its shards cannot write or answer f
     requestId: "r-late",
   });
   const survivors = nodes.filter((n) => n !== victim.id);
-  await waitFor("the survivors to take the paused node's shards", () => ownedOnlyBy(db, survivors), 30_000);
+  await waitFor("the survivors to take the paused node's shards", () => ownedOnlyBy(cluster.db, survivors), 30_000);
 
   const win = await settle(first.url, "POST", `/events/${eventId}/holds`, {
     seatId: contested,
@@ -79,7 +66,7 @@ it("a paused node that wakes up after losing its shards cannot write or answer f
   assert.equal(sale?.status, 200);
   const booking = field(sale, "bookingId");
 
-  await stack.killNode(victim.id, "SIGCONT");
+  await cluster.stack.killNode(victim.id, "SIGCONT");
   const lateAnswer = await late;
   console.log(JSON.stringify({ figure: "pause", lateWrite: lateAnswer?.status ?? "connection closed" }));
   assert.notEqual(lateAnswer?.status, 201, `late write answered ${JSON.stringify(lateAnswer)}`);
@@ -90,7 +77,9 @@ it("a paused node that wakes up after losing its shards cannot write or answer f
   assert.equal(exit, 70, "the woken node finds itself declared dead and exits");
 
   // The journal never took a write of the late request, and the seat is sold once, to the winner.
-  const lateRows = await db.query("SELECT count(*)::int AS n FROM actor_journal WHERE event->>'userId' = 'late'");
+  const lateRows = await cluster.db.query(
+    "SELECT count(*)::int AS n FROM actor_journal WHERE event->>'userId' = 'late'",
+  );
   assert.equal(lateRows.rows[0]?.n, 0);
   const sold = await settle(first.url, "GET", `/events/${eventId}/bookings/${booking}`);
   assert.equal(field(sold, "userId"), "winner");

@@ -1,37 +1,23 @@
 // Split ownership test (issue 5): a node whose ownership session is cut (pg_terminate_backend) stops serving
 // its shards at once (it exits) and the survivors take them over; under load, no double sale, no lost ack.
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
+import { it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import type pg from "pg";
-import { type Stack, startStack } from "../../harness/stack/index.ts";
-import { closeLoadAgent, doubleSales, missingAcks, runBookingLoad } from "./testing/booking-load.ts";
-import { adminPool, createEvent, ownedOnlyBy, waitFor } from "./testing/cluster.ts";
+import { doubleSales, missingAcks, runBookingLoad } from "./testing/booking-load.ts";
+import { createEvent, ownedOnlyBy, useCluster, waitFor } from "./testing/cluster.ts";
 
-let stack: Stack;
-let db: pg.Pool;
-
-before(async () => {
-  stack = await startStack({ app: "stateful", nodes: 3, granularity: "section" });
-  db = adminPool(stack);
-});
-
-after(async () => {
-  await db?.end();
-  await closeLoadAgent();
-  await stack?.stop();
-});
+const cluster = useCluster();
 
 it("a node whose ownership session is terminated stops serving and cannot append", async () => {
-  const nodes = stack.nodes.map((n) => n.id);
-  await waitFor("all shards owned", () => ownedOnlyBy(db, nodes));
+  const nodes = cluster.stack.nodes.map((n) => n.id);
+  await waitFor("all shards owned", () => ownedOnlyBy(cluster.db, nodes));
   const eventId = `split-${Date.now()}`;
-  const seats = await createEvent(stack.url, eventId, 40, 40);
-  const victim = stack.nodes[1];
+  const seats = await createEvent(cluster.stack.url, eventId, 40, 40);
+  const victim = cluster.stack.nodes[1];
   assert.ok(victim);
-  const load = runBookingLoad({ urls: () => [stack.url], eventId, seats, workers: 12, durationMs: 8_000 });
+  const load = runBookingLoad({ urls: () => [cluster.stack.url], eventId, seats, workers: 12, durationMs: 8_000 });
   await sleep(2_500);
-  const cut = await db.query(
+  const cut = await cluster.db.query(
     `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
      WHERE application_name LIKE 'sb/' || $1 || '/%/ownership'`,
     [victim.id],
@@ -40,15 +26,16 @@ it("a node whose ownership session is terminated stops serving and cannot append
   const exit = await Promise.race([victim.exited, sleep(10_000).then(() => "still running" as const)]);
   assert.equal(exit, 70, "the cut node exits (code 70) instead of serving without ownership");
   const survivors = nodes.filter((n) => n !== victim.id);
-  await waitFor("the survivors to own every shard", () => ownedOnlyBy(db, survivors));
+  await waitFor("the survivors to own every shard", () => ownedOnlyBy(cluster.db, survivors));
   // No session of the cut node may remain: its journal sessions went with the process.
-  const left = await db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE $1", [
-    `sb/${victim.id}/%`,
-  ]);
+  const left = await cluster.db.query(
+    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE $1",
+    [`sb/${victim.id}/%`],
+  );
   assert.equal(left.rows[0]?.n, 0);
   const result = await load;
   assert.deepEqual(result.otherErrors, []);
   assert.ok(result.acks.length > 20, `only ${result.acks.length} confirmations`);
   assert.deepEqual(doubleSales(result.acks), []);
-  assert.deepEqual(await missingAcks(stack.url, eventId, result.acks), []);
+  assert.deepEqual(await missingAcks(cluster.stack.url, eventId, result.acks), []);
 });

@@ -1,8 +1,10 @@
+import { after, before } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { request } from "undici";
-import type { Stack } from "../../../harness/stack/index.ts";
+import { type Stack, startStack } from "../../../harness/stack/index.ts";
 import { actorKey, shardOfKey } from "../../runtime/index.ts";
+import { closeLoadAgent } from "./booking-load.ts";
 
 /** Polls `cond` every 25 ms until true; throws naming `what` after `timeoutMs`. */
 export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
@@ -84,4 +86,40 @@ export function adminPool(stack: Stack): pg.Pool {
   const pool = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
   pool.on("error", () => {});
   return pool;
+}
+
+/** A 3-node section-actor cluster behind HAProxy for one test file, with an admin pool on its database. */
+export interface TestCluster {
+  readonly stack: Stack;
+  readonly db: pg.Pool;
+}
+
+/**
+ * Registers `before`/`after` hooks that start the cluster and stop it (with the admin pool and the load agent),
+ * and returns it; read `stack` and `db` inside the tests, once `before` has run.
+ */
+export function useCluster(): TestCluster {
+  let stack: Stack | undefined;
+  let db: pg.Pool | undefined;
+  before(async () => {
+    stack = await startStack({ app: "stateful", nodes: 3, granularity: "section" });
+    db = adminPool(stack);
+  });
+  after(async () => {
+    await db?.end();
+    await closeLoadAgent();
+    await stack?.stop();
+  });
+  const started = <T>(x: T | undefined): T => {
+    if (x === undefined) throw new Error("the test cluster is not started (use it inside a test)");
+    return x;
+  };
+  return {
+    get stack() {
+      return started(stack);
+    },
+    get db() {
+      return started(db);
+    },
+  };
 }
