@@ -15,7 +15,6 @@ export { allocate, shardOf } from "./allocation.ts";
 export { clusterReads } from "./booking-reads.ts";
 export { type ClusteredNode, startClusteredNode } from "./clustered-node.ts";
 export { type FanOutOptions, fanOutRead, IncompleteReadError, type ShardPartial } from "./fan-out.ts";
-export { staleShards } from "./fence.ts";
 export { FORWARDED_BY, Forwarder, type RoutingStats, unavailableResponse } from "./forward.ts";
 export { type ClusterView, declareDead, type Member, readView } from "./membership.ts";
 export {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
+import type { FenceCheck } from "../runtime/pg-journal.ts";
 import type { Placement } from "../runtime/placement.ts";
 import { allocate, shardOf } from "./allocation.ts";
-import { staleShards } from "./fence.ts";
 import { type ClusterView, declareDead, heartbeat, type Member, readView, register, setStatus } from "./membership.ts";
 import type { ClusterEvents, ClusterLog, ClusterOptions, ClusterStats, Route } from "./node-types.ts";
 import { release, tryAcquire } from "./ownership.ts";
@@ -160,24 +160,23 @@ export class ClusterNode implements Placement {
   }
 
   /**
-   * The journal's fencing check (`PgJournalOptions.fence`), run inside the append transaction before the INSERT:
-   * returns the shards that are not this node's at its current epoch (their rows must be refused) and drops them
-   * locally, firing `lost`. Shards being handed off still pass, so their final flush succeeds.
+   * The journal's fence (`PgJournalOptions.fence`): the epoch of each shard this node holds and its ownership
+   * session, which the journal's one-statement append checks against `shard_owner`. Shards being handed off still
+   * pass, so their final flush succeeds. Refused shards are dropped locally, firing `lost`.
    */
-  readonly fence = async (tx: Parameters<typeof staleShards>[0], shards: Iterable<number>): Promise<number[]> => {
-    const expected = new Map<number, number>();
-    const missing: number[] = [];
-    for (const s of shards) {
-      const mine = this.local.get(s);
-      if (mine) expected.set(s, mine.epoch);
-      else missing.push(s);
-    }
-    const checked = expected.size > 0 ? await staleShards(tx, this.session?.backendPid ?? 0, expected) : [];
-    const stale = [...missing, ...checked];
-    if (stale.length === 0) return stale;
-    this.counters.fenced += stale.length;
-    for (const s of checked) this.lose(s);
-    return stale;
+  readonly fence: FenceCheck = {
+    expect: (shards) => {
+      const epochs = new Map<number, number>();
+      for (const s of shards) {
+        const mine = this.local.get(s);
+        if (mine) epochs.set(s, mine.epoch);
+      }
+      return { sessionPid: this.session?.backendPid ?? 0, epochs };
+    },
+    refused: (shards) => {
+      this.counters.fenced += shards.length;
+      for (const s of shards) this.lose(s);
+    },
   };
 
   stats(): ClusterStats {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
 import { startPostgres } from "../../harness/infra/index.ts";
+import { JournalFencedError, migrate, PgJournal } from "../runtime/index.ts";
 import { ClusterNode, type ClusterOptions } from "./node.ts";
 
 const SHARDS = 16;
@@ -55,6 +56,9 @@ async function terminateOwnership(n: ClusterNode): Promise<void> {
 before(async () => {
   db = await startPostgres();
   admin = new pg.Pool({ connectionString: db.url, max: 4 });
+  // pg-pool's end() resolves before its clients' sockets close, so PostgreSQL's shutdown in after() may still
+  // reach one of them ("terminating connection due to administrator command").
+  admin.on("error", () => {});
 });
 
 after(async () => {
@@ -180,51 +184,80 @@ describe("cluster ownership (PostgreSQL)", () => {
 });
 
 describe("fencing (PostgreSQL)", () => {
-  it("rejects an append by a stale owner, also inside a transaction that started before the take-over", async () => {
+  it("refuses appends by a stale owner, also one in flight when the shard is taken over", async () => {
     await admin.query("DROP TABLE IF EXISTS cluster_member, shard_owner");
+    await migrate(admin);
     const a = node("a");
     await a.start();
     const shard = 3;
     const epoch = a.epochOf(shard);
     assert.ok(epoch !== undefined);
-    // a's journal session, named like a's sessions so that a peer declaring a dead cuts it too.
-    const journal = new pg.Client({ connectionString: db.url, application_name: a.applicationName("journal") });
-    journal.on("error", () => {});
-    await journal.connect();
-    await journal.query("BEGIN");
-    assert.deepEqual(await a.fence(journal, [shard]), []);
-    await journal.query("COMMIT");
+    const aOwnerPid = await backendPid(a.applicationName("ownership"));
+    // a's journal, on sessions named like a's, so that a peer declaring a dead cuts them too.
+    const aPool = new pg.Pool({ connectionString: db.url, max: 2, application_name: a.applicationName("journal") });
+    aPool.on("error", () => {});
+    const aJournal = new PgJournal({ pool: aPool, fence: a.fence });
+    const row = (pid: string) => ({ persistenceId: pid, seqNr: 1, shard, event: { pid } });
+    await aJournal.append([row("fence|1")]);
+    assert.equal(aJournal.stats().statements, 1);
 
-    // Not owned at all: rejected without asking the database.
+    // Not owned at all: refused without asking the database.
     const b = node("b");
-    assert.deepEqual(await b.fence(journal, [shard]), [shard]);
+    const bJournal = new PgJournal({ pool: admin, fence: b.fence });
+    await assert.rejects(bJournal.append([row("fence|2")]), JournalFencedError);
+    assert.equal(bJournal.stats().statements, 0);
 
-    // Start an append transaction, pass the fence, then cut a's ownership session: b takes over, and the open
-    // transaction can never commit (the peer terminates a's sessions; the epoch moved on).
-    await journal.query("BEGIN");
-    assert.deepEqual(await a.fence(journal, [shard]), []);
+    // An append that passed the fence (its shard row locked FOR SHARE) and waits behind another writer's
+    // uncommitted row of the same actor when a's ownership session is cut: b declares a dead, which cuts a's
+    // journal sessions, and takes the shard over; the append never commits.
+    const blocker = new pg.Client({ connectionString: db.url });
+    await blocker.connect();
+    await blocker.query("BEGIN");
+    await blocker.query("INSERT INTO actor_journal (persistence_id, seq_nr, event) VALUES ('fence|3', 1, '{}')");
+    const inFlight = assert.rejects(aJournal.append([row("fence|3")]));
+    await waitFor("a's append to wait for the blocker", async () => {
+      const res = await admin.query(
+        "SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'",
+        [a.applicationName("journal")],
+      );
+      return (res.rowCount ?? 0) > 0;
+    });
     await terminateOwnership(a);
     await b.start();
     await waitFor("b to own the shard", () => b.ownedShards().includes(shard));
     assert.ok((b.epochOf(shard) ?? 0) > epoch);
-    await assert.rejects(journal.query("COMMIT"));
-    await journal.end().catch(() => {});
+    await inFlight;
+    await blocker.query("ROLLBACK");
+    await blocker.end();
+    assert.equal(await journalRows("fence|3"), 0);
+    await aPool.end();
 
-    // A new session of the stale owner is fenced by the epoch check.
-    const late = new pg.Client({ connectionString: db.url });
-    await late.connect();
-    await late.query("BEGIN");
-    const { staleShards } = await import("./fence.ts");
-    const ownerPid = await late.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [
-      b.applicationName("ownership"),
-    ]);
-    const bPid = ownerPid.rows[0]?.pid ?? 0;
-    assert.deepEqual(await staleShards(late, bPid, new Map([[shard, epoch]])), [shard]);
-    assert.deepEqual(await staleShards(late, bPid, new Map([[shard, b.epochOf(shard) ?? -1]])), []);
-    // ...and so is a holder of the right epoch whose ownership session is gone.
-    assert.deepEqual(await staleShards(late, 999_999, new Map([[shard, b.epochOf(shard) ?? -1]])), [shard]);
-    await late.query("ROLLBACK");
-    await late.end();
+    // b appends; a stale owner's new session is refused by the epoch check, and a holder of the right epoch
+    // whose ownership session is gone by the session check.
+    await bJournal.append([row("fence|4")]);
+    assert.equal(await journalRows("fence|4"), 1);
+    const bOwnerPid = await backendPid(b.applicationName("ownership"));
+    const fixed = (sessionPid: number, e: number) =>
+      new PgJournal({
+        pool: admin,
+        fence: { expect: () => ({ sessionPid, epochs: new Map([[shard, e]]) }), refused() {} },
+      });
+    await assert.rejects(fixed(bOwnerPid, epoch).append([row("fence|5")]), JournalFencedError);
+    await assert.rejects(fixed(aOwnerPid, b.epochOf(shard) ?? -1).append([row("fence|6")]), JournalFencedError);
+    await fixed(bOwnerPid, b.epochOf(shard) ?? -1).append([row("fence|7")]);
+    assert.deepEqual(await Promise.all(["fence|5", "fence|6", "fence|7"].map(journalRows)), [0, 0, 1]);
     await b.close();
   });
 });
+
+async function backendPid(applicationName: string): Promise<number> {
+  const res = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [
+    applicationName,
+  ]);
+  return res.rows[0]?.pid ?? 0;
+}
+
+async function journalRows(persistenceId: string): Promise<number> {
+  const res = await admin.query("SELECT 1 FROM actor_journal WHERE persistence_id = $1", [persistenceId]);
+  return res.rowCount ?? 0;
+}

@@ -13,10 +13,22 @@ import {
 import { RecoveryReader } from "./recovery-reader.ts";
 
 /**
- * The fencing check run inside each append transaction before the INSERT (the cluster passes one): returns the
- * shards whose rows must be refused. Without one, an append is a single autocommit statement.
+ * Fencing for a cluster member (the cluster passes one; without it an append is a plain INSERT). Per batch the
+ * journal asks which epoch this node holds for each shard, then writes the batch as ONE autocommit statement
+ * (`FENCED_APPEND`) that inserts a shard's rows only while its `shard_owner.epoch` (the cluster's table) still
+ * equals that epoch and the node's ownership session is alive. The shard rows are locked `FOR SHARE` until that
+ * statement commits, so an epoch bump (a take-over) waits for it, and a statement that waited for a bump sees the
+ * new epoch and refuses the shard: a stale owner cannot append.
  */
-export type FenceCheck = (tx: pg.PoolClient, shards: number[]) => Promise<number[]>;
+export interface FenceCheck {
+  /**
+   * The epoch this node holds for each of `shards` it owns (a shard left out is refused without asking the
+   * database), and the backend pid of its ownership session (appends are refused once that session is gone).
+   */
+  expect(shards: readonly number[]): { sessionPid: number; epochs: ReadonlyMap<number, number> };
+  /** The shards refused by a batch (not owned, epoch moved on, or session gone): the node must drop them. */
+  refused(shards: readonly number[]): void;
+}
 
 /** Options for `PgJournal`. */
 export interface PgJournalOptions {
@@ -31,6 +43,17 @@ export interface PgJournalOptions {
 // One statement whatever the batch size: the rows travel as one JSON array parameter.
 const APPEND = `INSERT INTO actor_journal (persistence_id, seq_nr, event)
   SELECT p, s, e FROM jsonb_to_recordset($1::jsonb) AS t(p text, s bigint, e jsonb)`;
+// The fenced form, still one statement: `f` locks the shard rows whose epoch matches (in shard order, as the
+// epoch bump does, so the two cannot deadlock) while the ownership session ($4) is alive; only rows of those
+// shards are inserted. A unique violation still aborts the whole statement (see `writeBatch`).
+const FENCED_APPEND = `WITH f AS MATERIALIZED (
+    SELECT o.shard FROM shard_owner o JOIN unnest($2::int[], $3::bigint[]) AS w(h, x) ON o.shard = w.h AND o.epoch = w.x
+    WHERE EXISTS (SELECT 1 FROM pg_stat_get_activity($4::int))
+    ORDER BY o.shard FOR SHARE OF o),
+  ins AS (INSERT INTO actor_journal (persistence_id, seq_nr, event)
+    SELECT p, s, e FROM jsonb_to_recordset($1::jsonb) AS t(p text, s bigint, e jsonb, h int)
+    WHERE h IN (SELECT shard FROM f) RETURNING 1)
+  SELECT array(SELECT shard FROM f) AS passed, (SELECT count(*) FROM ins) AS inserted`;
 const FIND_TAKEN = `SELECT DISTINCT j.persistence_id AS p
   FROM jsonb_to_recordset($1::jsonb) AS t(p text, s bigint)
   JOIN actor_journal j ON j.persistence_id = t.p AND j.seq_nr = t.s`;
@@ -147,54 +170,60 @@ export class PgJournal implements Journal {
   private async tryInsert(
     appends: JournalRow[][],
   ): Promise<{ kind: "committed"; outcomes: Outcome[] } | { kind: "conflict"; error: Error }> {
-    const fence = this.opts.fence;
-    if (fence === undefined) {
-      try {
-        const rows = appends.flat();
-        await this.insert(this.opts.pool, rows);
-        this.committed(rows.length);
-        return { kind: "committed", outcomes: appends.map(() => undefined) };
-      } catch (err) {
-        if (isUniqueViolation(err)) return { kind: "conflict", error: err as Error };
-        throw err;
-      }
-    }
-    const client = await this.opts.pool.connect();
     try {
-      this.counters.statements++;
-      await client.query("BEGIN");
-      const shards = [...new Set(appends.flatMap((a) => a.map((r) => r.shard)))];
-      this.counters.statements++;
-      const refused = new Set(await fence(client, shards));
-      const outcomes: Outcome[] = appends.map((a) => {
-        const shard = a[0]?.shard ?? -1;
-        return refused.has(shard) ? new JournalFencedError(shard) : undefined;
-      });
-      this.counters.fenced += outcomes.filter((o) => o !== undefined).length;
-      const rows = appends.filter((_, i) => outcomes[i] === undefined).flat();
-      try {
-        if (rows.length > 0) await this.insert(client, rows);
-      } catch (err) {
-        await client.query("ROLLBACK").catch(() => {});
-        if (isUniqueViolation(err)) return { kind: "conflict", error: err as Error };
-        throw err;
-      }
-      this.counters.statements++;
-      await client.query("COMMIT");
-      this.committed(rows.length);
+      const fence = this.opts.fence;
+      const outcomes = fence === undefined ? await this.insert(appends) : await this.insertFenced(fence, appends);
       return { kind: "committed", outcomes };
     } catch (err) {
-      await client.query("ROLLBACK").catch(() => {});
+      if (isUniqueViolation(err)) return { kind: "conflict", error: err as Error };
       throw err;
-    } finally {
-      client.release();
     }
   }
 
-  private async insert(db: pg.Pool | pg.PoolClient, rows: JournalRow[]): Promise<void> {
+  private async insert(appends: JournalRow[][]): Promise<Outcome[]> {
+    const rows = appends.flat();
     const json = JSON.stringify(rows.map((r) => ({ p: r.persistenceId, s: r.seqNr, e: r.event })));
     this.counters.statements++;
-    await db.query({ name: "journal-append", text: APPEND, values: [json] });
+    await this.opts.pool.query({ name: "journal-append", text: APPEND, values: [json] });
+    this.committed(rows.length);
+    return appends.map(() => undefined);
+  }
+
+  /** One statement, autocommit (atomic on its own, so no BEGIN/COMMIT): fence check and INSERT together. */
+  private async insertFenced(fence: FenceCheck, appends: JournalRow[][]): Promise<Outcome[]> {
+    // An actor's rows all carry its shard; the append's first row decides for all of them (all or none).
+    const shardOf = (a: JournalRow[]) => a[0]?.shard ?? -1;
+    const { sessionPid, epochs } = fence.expect([...new Set(appends.map(shardOf))]);
+    const asked = appends.filter((a) => epochs.has(shardOf(a)));
+    let passed = new Set<number>();
+    if (asked.length > 0) {
+      const shards = [...new Set(asked.map(shardOf))];
+      const json = JSON.stringify(
+        asked.flatMap((a) => a.map((r) => ({ p: r.persistenceId, s: r.seqNr, e: r.event, h: shardOf(a) }))),
+      );
+      this.counters.statements++;
+      const res = await this.opts.pool.query<{ passed: number[]; inserted: string }>({
+        name: "journal-append-fenced",
+        text: FENCED_APPEND,
+        values: [json, shards, shards.map((s) => epochs.get(s)), sessionPid],
+      });
+      passed = new Set(res.rows[0]?.passed ?? []);
+      const expected = asked.filter((a) => passed.has(shardOf(a))).reduce((n, a) => n + a.length, 0);
+      // Cannot differ unless the statement is wrong; fail the batch (its actors recover) rather than diverge.
+      if (Number(res.rows[0]?.inserted) !== expected) {
+        throw new Error(`fenced append inserted ${res.rows[0]?.inserted} rows, expected ${expected}`);
+      }
+      this.committed(expected);
+    }
+    const outcomes: Outcome[] = appends.map((a) =>
+      passed.has(shardOf(a)) ? undefined : new JournalFencedError(shardOf(a)),
+    );
+    const refused = new Set(appends.filter((_, i) => outcomes[i] !== undefined).map(shardOf));
+    if (refused.size > 0) {
+      this.counters.fenced += outcomes.filter((o) => o !== undefined).length;
+      fence.refused([...refused]);
+    }
+    return outcomes;
   }
 
   private committed(events: number): void {

@@ -2,11 +2,15 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
 import { type PostgresServer, startPostgres } from "../../harness/infra/index.ts";
+import { migrateCluster } from "../cluster/schema.ts";
 import {
   type ActorBehavior,
   ActorStoppedError,
   ActorSystem,
+  type FenceCheck,
   JournalConflictError,
+  JournalFencedError,
+  type JournalStats,
   LocalPlacement,
   migrate,
   PgJournal,
@@ -25,6 +29,15 @@ const listActor: ActorBehavior<string[], Cmd, { item: string }, string[]> = {
     return [...ctx.state];
   },
 };
+
+/** Polls `cond` every 20 ms for up to 10 s; resolves with whether it became true. */
+async function until(cond: () => Promise<boolean>): Promise<boolean> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    if (await cond()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
+}
 
 // Two writers for one actor (e.g. a paused node that still believes it owns a shard): the journal's primary key
 // (persistence_id, seq_nr) lets only one append win, and the loser's activation stops instead of diverging.
@@ -47,9 +60,49 @@ describe("journal conflicts and group commit on PostgreSQL", () => {
       )
     ).rows.map((r) => `${r.seq_nr}:${r.event.item}`);
 
+  /** A stand-in for a node's ownership session: a live backend whose pid the fence names. */
+  const session = async () => {
+    const client = new pg.Client({ connectionString: db.url });
+    client.on("error", () => {});
+    await client.connect();
+    const pid = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]?.pid ?? 0;
+    return {
+      pid,
+      close: () => client.end().catch(() => {}),
+      /** Resolves once PostgreSQL no longer lists the backend. */
+      gone: () =>
+        until(async () => (await pool.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", [pid])).rowCount === 0),
+    };
+  };
+  /** A fence holding `epochs` ([shard, epoch]) on the session `pid`, recording what it is told to drop. */
+  const fence = (pid: number, epochs: Array<[number, number]>, refused: number[]): FenceCheck => ({
+    expect: (shards) => ({ sessionPid: pid, epochs: new Map(epochs.filter(([s]) => shards.includes(s))) }),
+    refused: (shards) => refused.push(...shards),
+  });
+  const pick = (s: JournalStats) => ({
+    statements: s.statements,
+    transactions: s.transactions,
+    eventsWritten: s.eventsWritten,
+    fenced: s.fenced,
+  });
+  /** Whether a statement on `shard_owner` other than `holder`'s waits for a lock (polled, bounded). */
+  const waitForLockWait = async (db: pg.Pool, holder: pg.Client) => {
+    const holderPid = (await holder.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]?.pid ?? 0;
+    return until(async () => {
+      const res = await db.query(
+        `SELECT 1 FROM pg_stat_activity WHERE pid <> $1 AND wait_event_type = 'Lock' AND query ILIKE '%shard_owner%'`,
+        [holderPid],
+      );
+      return (res.rowCount ?? 0) > 0;
+    });
+  };
+
   before(async () => {
     db = await startPostgres();
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    // pg-pool's end() resolves before its clients' sockets close, so PostgreSQL's shutdown in after() may still
+    // reach one of them ("terminating connection due to administrator command").
+    pool.on("error", () => {});
     await migrate(pool);
     await migrate(pool); // idempotent
   });
@@ -112,13 +165,78 @@ describe("journal conflicts and group commit on PostgreSQL", () => {
     assert.ok(journal.stats().recoveryQueries <= 3, `${journal.stats().recoveryQueries} recovery queries`);
   });
 
-  it("a fencing check inside the transaction refuses the shards it names", async () => {
-    const journal = new PgJournal({ pool, fence: async (_tx, shards) => shards.filter((s) => s === 3) });
-    const refused = journal.append([{ persistenceId: "f|a", seqNr: 1, shard: 3, event: { item: "no" } }]);
-    const allowed = journal.append([{ persistenceId: "f|b", seqNr: 1, shard: 4, event: { item: "yes" } }]);
-    await assert.rejects(refused, /fenced/);
+  it("a fenced append is one statement writing only shards at the expected epoch of a live session", async () => {
+    await migrateCluster(pool, 8);
+    await pool.query("UPDATE shard_owner SET epoch = 5 WHERE shard IN (3, 4)");
+    const owner = await session();
+    const refused: number[] = [];
+    // This node holds shard 3 at a stale epoch (4) and shard 4 at the current one (5); shard 5 is not its own.
+    const journal = new PgJournal({
+      pool,
+      fence: fence(
+        owner.pid,
+        [
+          [3, 4],
+          [4, 5],
+        ],
+        refused,
+      ),
+    });
+    const row = (pid: string, seqNr: number, shard: number) => ({
+      persistenceId: pid,
+      seqNr,
+      shard,
+      event: { item: pid },
+    });
+    const stale = journal.append([row("f|a", 1, 3), row("f|a", 2, 3)]);
+    const allowed = journal.append([row("f|b", 1, 4), row("f|b", 2, 4)]);
+    const foreign = journal.append([row("f|c", 1, 5)]);
+    await assert.rejects(stale, JournalFencedError);
     await allowed;
+    await assert.rejects(foreign, JournalFencedError);
     assert.deepEqual(await rows("f|a"), []);
-    assert.deepEqual(await rows("f|b"), ["1:yes"]);
+    assert.deepEqual(await rows("f|b"), ["1:f|b", "2:f|b"]);
+    assert.deepEqual(await rows("f|c"), []);
+    assert.deepEqual(refused.sort(), [3, 5]);
+    assert.deepEqual(pick(journal.stats()), { statements: 1, transactions: 1, eventsWritten: 2, fenced: 2 });
+
+    // A unique violation still fails only the actor holding a taken sequence number; the fence still applies.
+    const retry = journal.append([row("f|b", 2, 4)]);
+    const fresh = journal.append([row("f|d", 1, 4)]);
+    const stale2 = journal.append([row("f|e", 1, 3)]);
+    await assert.rejects(retry, JournalConflictError);
+    await fresh;
+    await assert.rejects(stale2, JournalFencedError);
+    assert.deepEqual(await rows("f|d"), ["1:f|d"]);
+    assert.deepEqual(await rows("f|e"), []);
+
+    // Once the ownership session is gone, even the right epoch is refused.
+    await pool.query("SELECT pg_terminate_backend($1)", [owner.pid]);
+    assert.ok(await owner.gone(), "the ownership session should be gone");
+    await assert.rejects(journal.append([row("f|g", 1, 4)]), JournalFencedError);
+    assert.deepEqual(await rows("f|g"), []);
+  });
+
+  it("a fenced append that waited for an epoch bump sees the new epoch and is refused", async () => {
+    await migrateCluster(pool, 8);
+    await pool.query("UPDATE shard_owner SET epoch = 7 WHERE shard = 6");
+    const owner = await session();
+    const journal = new PgJournal({ pool, fence: fence(owner.pid, [[6, 7]], []) });
+    // A take-over in progress: the epoch bump is not committed yet, so the append's FOR SHARE lock waits for it.
+    const bump = new pg.Client({ connectionString: db.url });
+    await bump.connect();
+    await bump.query("BEGIN");
+    await bump.query("UPDATE shard_owner SET epoch = epoch + 1 WHERE shard = 6");
+    const late = assert.rejects(
+      journal.append([{ persistenceId: "f|late", seqNr: 1, shard: 6, event: { item: "late" } }]),
+      JournalFencedError,
+    );
+    const waiting = await waitForLockWait(pool, bump);
+    assert.ok(waiting, "the append should wait for the bump's row lock");
+    await bump.query("COMMIT");
+    await bump.end();
+    await late;
+    assert.deepEqual(await rows("f|late"), []);
+    await owner.close();
   });
 });
