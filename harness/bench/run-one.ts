@@ -156,11 +156,15 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
 
   const drainS = stack ? await drainWrites(stack) : 0;
   c.log(drainS === null ? "writes did not drain within 60 s" : `writes drained in ${drainS.toFixed(1)} s`);
+  // PostgreSQL backends report pg_stat_database counters lazily (up to 10 s when idle) but always when they
+  // exit: stopping the app (the first half of the cold restart) makes the window's last commits count.
+  const stopped = await stopApp(c, t);
+  await new Promise((r) => setTimeout(r, 300));
   await recorder.tick();
   const countersAtEnd = recorder.totals();
   await recorder.stop();
 
-  const audit = await coldRestartAndAudit(c, t, eventId, acks);
+  const audit = stopped ? await restartAndAudit(c, t, eventId, acks) : crashedAudit(acks, "the app did not stop");
   const faultRecords = faults?.records ?? [];
   const offsetS = (windowStartMs - recorderStartMs) / 1000;
   const series = buildTimeSeries(driver, recorder.rows, offsetS, faultRecords);
@@ -202,37 +206,47 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
   return { summary: base, skipped: null };
 }
 
+/** Stops every app process gracefully (SIGTERM: the stateful nodes flush their journals). False if that failed. */
+async function stopApp(c: RunOneContext, t: Target): Promise<boolean> {
+  if (!t.stack) return true;
+  try {
+    for (const n of [...t.stack.nodes]) await t.stack.stopNode(n.id);
+    return true;
+  } catch (err) {
+    c.log(`stopping the app failed: ${err instanceof Error ? err.message : String(err)}`);
+    return false;
+  }
+}
+
 /**
- * Stops every balanced node gracefully, starts one fresh node on the same database, and audits through it. An
- * external target is audited as it stands (no restart), through its database when DATABASE_URL is given.
+ * The second half of the cold restart: one fresh node on the same database, and the audit through it. An
+ * external target is audited as it stands, through its database when DATABASE_URL is given.
  */
-async function coldRestartAndAudit(
-  c: RunOneContext,
-  t: Target,
-  eventId: string,
-  acks: AckRecord[],
-): Promise<AuditResult> {
+async function restartAndAudit(c: RunOneContext, t: Target, eventId: string, acks: AckRecord[]): Promise<AuditResult> {
   try {
     if (t.stack) {
-      for (const n of t.stack.nodes.filter((x) => x.role !== "worker")) await t.stack.stopNode(n.id);
       await t.stack.addNodes(1);
       c.log("cold restart done; auditing");
     }
     return await auditRun({ app: c.app, baseUrl: t.url, databaseUrl: t.databaseUrl, eventId, acks });
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    return {
-      valid: "unknown",
-      acknowledged: acks.filter((a) => a.op === "confirm" && a.type === "ok").length,
-      lost: 0,
-      unexpected: 0,
-      recovered: 0,
-      indeterminate: 0,
-      doubleSold: 0,
-      soldApi: null,
-      soldDb: null,
-      examples: [],
-      notes: [`the audit crashed: ${message}`],
-    };
+    return crashedAudit(acks, `the audit crashed: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** A checker that could not run: Jepsen's "unknown", never a silent pass. */
+function crashedAudit(acks: AckRecord[], why: string): AuditResult {
+  return {
+    valid: "unknown",
+    acknowledged: acks.filter((a) => a.op === "confirm" && a.type === "ok").length,
+    lost: 0,
+    unexpected: 0,
+    recovered: 0,
+    indeterminate: 0,
+    doubleSold: 0,
+    soldApi: null,
+    soldDb: null,
+    examples: [],
+    notes: [why],
+  };
 }
