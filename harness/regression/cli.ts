@@ -61,10 +61,11 @@ export async function runBenchCiCli(argv: string[]): Promise<number> {
   let markdown: string;
   let passed: boolean;
   if (values["update-baseline"] || !existsSync(baselinePath)) {
+    const verb = existsSync(baselinePath) ? "updated" : "created";
     await mkdir(dirname(baselinePath), { recursive: true });
     await writeFile(baselinePath, `${JSON.stringify(current, null, 2)}\n`);
     const comparison = compare(current, current);
-    markdown = `${comparisonMarkdown(comparison)}\nBaseline ${existsSync(baselinePath) ? "updated" : "created"}: ${baselinePath} (${reps} repetitions).\n`;
+    markdown = `${comparisonMarkdown(comparison)}\nBaseline ${verb}: ${baselinePath} (${reps} repetitions).\n`;
     passed = comparison.passed;
   } else {
     const baseline = JSON.parse(await readFile(baselinePath, "utf8")) as Baseline;
