@@ -123,7 +123,7 @@ function timingRow(key: string, m: GatedMetric, base?: number[], cur?: number[])
     };
   if (-worse > tolerance && p < ALPHA)
     return { ...row, verdict: "improved", why: `ratio moved ${pct(change)}, significant` };
-  return { ...row, verdict: "ok", why: `within ±${pct(tolerance)} of the baseline ratio` };
+  return { ...row, verdict: "ok", why: `within ±${(tolerance * 100).toFixed(1)}% of the baseline ratio` };
 }
 
 const fmt = (x: number) => (Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3));
