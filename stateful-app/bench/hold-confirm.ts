@@ -4,7 +4,7 @@
 //   node --import tsx stateful-app/bench/hold-confirm.ts --granularity seat --seconds 10 --connections 64
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { Pool } from "undici";
+import { jsonPool } from "../../bench/json-pool.ts";
 import { startStack } from "../../harness/stack/index.ts";
 
 const { values } = parseArgs({
@@ -44,19 +44,10 @@ const stack = await startStack({
 });
 const node = stack.nodes[0];
 if (!node) throw new Error("no node");
-const http = new Pool(node.url, { connections });
+const http = jsonPool(node.url, connections);
 const db = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
 
-async function send(method: "PUT" | "POST" | "GET", path: string, body?: unknown) {
-  const res = await http.request({
-    method,
-    path,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.body.text();
-  return { status: res.statusCode, json: text ? JSON.parse(text) : {} };
-}
+const send = http.send;
 
 interface Metrics {
   runtime: { activations: number; journal: { transactions: number; eventsWritten: number; statements: number } };

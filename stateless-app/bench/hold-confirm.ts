@@ -6,7 +6,7 @@ import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { Pool } from "undici";
+import { jsonPool } from "../../bench/json-pool.ts";
 import { startStack } from "../../harness/stack/index.ts";
 import { cpuMs, monitorCommands, pgStatements, redisCommandStats } from "./counters.ts";
 
@@ -40,20 +40,11 @@ const stack = await startStack({
 });
 const node = stack.nodes.find((n) => n.role === "api");
 if (!node || !stack.redisUrl) throw new Error("no api node");
-const http = new Pool(node.url, { connections });
+const http = jsonPool(node.url, connections);
 const redis = new Redis(stack.redisUrl);
 const db = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
 
-async function send(method: "PUT" | "POST" | "GET", path: string, body?: unknown) {
-  const res = await http.request({
-    method,
-    path,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.body.text();
-  return { status: res.statusCode, json: text ? JSON.parse(text) : {} };
-}
+const send = http.send;
 
 async function drained(): Promise<void> {
   const deadline = Date.now() + 60_000;
