@@ -123,6 +123,7 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
   let faults: ReturnType<typeof startFaults> | undefined;
   const journalBefore = await sumMetrics(stack, JOURNAL_FIELDS);
   let driver: DriverResult;
+  let sold = 0;
   try {
     await recorder.tick();
     countersAtStart = recorder.totals();
@@ -142,10 +143,12 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
         acks.push(a);
         ackFile.write(`${JSON.stringify(a)}\n`);
       },
-      onSecond: (s) =>
+      onSecond: (s) => {
+        sold += s.bookings;
         c.onSecond?.(
-          `${s.t + 1}s  ${s.requests} req/s  p99 ${s.latencyP99.toFixed(1)} ms  errors ${s.errors}  bookings ${s.bookings}/s  in flight ${s.inFlight}`,
-        ),
+          `${s.t + 1}s  ${s.requests} req/s  p99 ${s.latencyP99.toFixed(1)} ms  errors ${s.errors}  sold ${sold} (${s.bookings}/s)  in flight ${s.inFlight}`,
+        );
+      },
     });
   } finally {
     await faults?.stop();
