@@ -24,7 +24,7 @@ const Env = z.object({
   CPU_PROF_DIR: z.string().min(1).optional(),
 });
 
-/** Process configuration read from the environment (see docs/TEAM-BRIEF.md for the variables the stack sets). */
+/** Process configuration read from the environment (the variables `harness/stack/apps.ts` sets). */
 export type Config = z.infer<typeof Env>;
 
 /** Parses `env` or throws one error listing every bad variable. */
