@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { isAlive } from "../../harness/infra/index.ts";
 import type { MicroCase } from "./case.ts";
 import { parseMicroArgs } from "./options.ts";
 import type { MicroReport } from "./report.ts";
@@ -22,15 +23,6 @@ function bench(args: string[]) {
     encoding: "utf8",
     timeout: 50_000,
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("npm run bench:micro", () => {
@@ -57,7 +49,7 @@ describe("npm run bench:micro", () => {
     assert.ok(Number(redisFacts.evalshaCalls) > 0, JSON.stringify(redisFacts));
     const redis = report.processes.find((p) => p.kind === "redis");
     assert.ok(redis?.pid, `no private redis recorded: ${JSON.stringify(report.processes)}`);
-    assert.equal(alive(redis.pid), false, `redis ${redis.pid} still running after the run`);
+    assert.equal(isAlive(redis.pid), false, `redis ${redis.pid} still running after the run`);
   });
 
   it("reports a case that fails during setup, still runs the next one, and releases what the failed one opened", async () => {
@@ -97,7 +89,7 @@ describe("npm run bench:micro", () => {
       assert.deepEqual(cleaned, ["broken", "tiny"]);
       const redis = report.processes.find((p) => p.kind === "redis");
       assert.ok(redis?.pid, JSON.stringify(report.processes));
-      assert.equal(alive(redis.pid), false, `redis ${redis.pid} still running after a failed case`);
+      assert.equal(isAlive(redis.pid), false, `redis ${redis.pid} still running after a failed case`);
     } finally {
       if (savedRedisUrl !== undefined) process.env.REDIS_URL = savedRedisUrl;
     }

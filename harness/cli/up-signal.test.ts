@@ -3,17 +3,9 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, it } from "node:test";
+import { isAlive } from "../infra/index.ts";
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "up-fake.ts");
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("statebench up as a process", () => {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -40,7 +32,7 @@ describe("statebench up as a process", () => {
       child.kill(signal);
       assert.equal(await exited, 0, stderr);
       assert.match(stderr, new RegExp(`${signal}, stopping`));
-      assert.deepEqual(info.nodes.map((n) => n.pid).filter(alive), []);
+      assert.deepEqual(info.nodes.map((n) => n.pid).filter(isAlive), []);
     });
   }
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createInterface } from "node:readline";
 import { PassThrough } from "node:stream";
 import { after, before, describe, it } from "node:test";
+import { isAlive } from "../infra/index.ts";
 import { APPS, type AppRegistry } from "../stack/index.ts";
 import { main } from "./main.ts";
 
@@ -17,15 +18,6 @@ interface UpLine {
   nodes: Array<{ id: string; url: string; pid: number }>;
   databaseUrl: string;
   redisUrl: string | null;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("statebench up (fake stateful app)", () => {
@@ -87,7 +79,7 @@ describe("statebench up (fake stateful app)", () => {
     );
     const killed = await ask("kill-node node-1");
     assert.deepEqual(killed, { ok: true, cmd: "kill-node", id: "node-1", signal: "SIGKILL" });
-    assert.equal(alive(first.nodes[0]?.pid as number), false);
+    assert.equal(isAlive(first.nodes[0]?.pid as number), false);
     assert.deepEqual(await ask("stop-node node-2"), { ok: true, cmd: "stop-node", id: "node-2" });
     const status = await ask("status");
     assert.deepEqual(
@@ -110,7 +102,7 @@ describe("statebench up (fake stateful app)", () => {
     const pids = (status.nodes as Array<{ pid: number }>).map((n) => n.pid);
     assert.deepEqual(await ask("stop"), { ok: true, cmd: "stop" });
     assert.equal(await exit, 0);
-    assert.deepEqual(pids.filter(alive), []);
+    assert.deepEqual(pids.filter(isAlive), []);
     const down = await fetch(`${first.url}/health`).then(
       () => "answered",
       () => "refused",

@@ -19,6 +19,6 @@ export {
   postgresVersion,
   startPostgres,
 } from "./postgres.ts";
-export { type ChildHandle, killAllChildren, liveChildren, type SpawnOptions, spawnChild } from "./process.ts";
+export { type ChildHandle, isAlive, killAllChildren, liveChildren, type SpawnOptions, spawnChild } from "./process.ts";
 export { pingRedis, type RedisOptions, type RedisServer, redisVersion, startRedis } from "./redis.ts";
 export { ensureRunDir, logTail, removeDir, sleep } from "./run-dir.ts";

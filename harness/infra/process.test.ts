@@ -4,18 +4,9 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, it } from "node:test";
-import { sleep } from "./index.ts";
+import { isAlive, sleep } from "./index.ts";
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "orphan-child.ts");
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Runs the fixture as a plain child (not through spawnChild, so only the fixture's own protections act), waits
@@ -38,13 +29,13 @@ async function startThenEnd(mode: "wait" | "throw", act: (pid: number) => void):
   ]);
   const { pids, runDir } = JSON.parse(first) as { pids: number[]; runDir: string };
   assert.ok(pids.length >= 4, "postgres, its backends, redis and haproxy");
-  for (const pid of pids) assert.ok(alive(pid), `pid ${pid} runs before the kill`);
+  for (const pid of pids) assert.ok(isAlive(pid), `pid ${pid} runs before the kill`);
   act(child.pid as number);
   await exited;
   const deadline = Date.now() + 15_000;
-  while (pids.some(alive) && Date.now() < deadline) await sleep(50);
+  while (pids.some(isAlive) && Date.now() < deadline) await sleep(50);
   rmSync(runDir, { recursive: true, force: true });
-  return pids.filter(alive);
+  return pids.filter(isAlive);
 }
 
 describe("children die with the harness", () => {

@@ -36,6 +36,16 @@ const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p)) 
 let hooksInstalled = false;
 
 /** Every child started through `spawnChild` that has not exited yet. */
+/** True while a process with this pid exists (signal 0 checks without signalling; a zombie still counts). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function liveChildren(): ChildHandle[] {
   return [...live];
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { liveChildren } from "../infra/index.ts";
+import { isAlive, liveChildren } from "../infra/index.ts";
 import { APPS, type AppRegistry, type Stack, startStack } from "./index.ts";
 
 const FAKE = "harness/stack/fixtures/fake-app.ts";
@@ -34,15 +34,6 @@ async function whoami(url: string, n: number): Promise<Whoami[]> {
     out.push((await res.json()) as Whoami);
   }
   return out;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The cpu cgroup a process is in (cgroup v1 line `N:cpu:/path`), or null. */
@@ -96,7 +87,7 @@ describe("startStack (stateless layout, fake app)", () => {
       "redis:redis",
       "worker-1:worker",
     ]);
-    for (const p of stack.processes()) assert.ok(alive(p.pid), p.label);
+    for (const p of stack.processes()) assert.ok(isAlive(p.pid), p.label);
   });
 
   it("puts each app process in its own CPU quota group when cgroups are writable", (t) => {
@@ -126,7 +117,7 @@ describe("startStack (stateless layout, fake app)", () => {
     assert.ok(victim);
     const group = cpuCgroup(victim.pid);
     await stack.killNode("node-1");
-    assert.equal(alive(victim.pid), false);
+    assert.equal(isAlive(victim.pid), false);
     const ids = (await whoami(stack.url, 12)).map((s) => s.NODE_ID);
     assert.equal(ids.includes("node-1"), false);
     assert.equal(
@@ -153,7 +144,7 @@ describe("startStack (stateless layout, fake app)", () => {
   it("stop() ends every process and removes its run folder", async () => {
     const pids = stack.processes().map((p) => p.pid);
     await stack.stop();
-    assert.deepEqual(pids.filter(alive), []);
+    assert.deepEqual(pids.filter(isAlive), []);
     assert.equal(existsSync(stack.runDir), false);
   });
 });
