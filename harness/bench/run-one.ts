@@ -191,19 +191,14 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
       c.app === "stateful" ? { eventsPerTransaction: txs > 0 ? Math.round((events / txs) * 100) / 100 : null } : null,
     usesRedis: t.redisUrl !== null,
     audit,
-    thresholds: [],
     faults: faultRecords,
-    warnings: [],
   });
   base.warnings = [
     ...loadWarnings(driver, base.cpu.maxPercentByProcess, quotas),
     ...[...recorder.failures].map(([name, err]) => `sampler ${name} failed: ${err}`),
     ...(drainS === null ? ["writes did not drain within 60 s"] : []),
   ];
-  base.thresholds = evaluateThresholds(
-    [...parseThresholds(c.scenario.thresholds), ...c.options.thresholds],
-    base as AppRunSummary,
-  );
+  base.thresholds = evaluateThresholds([...parseThresholds(c.scenario.thresholds), ...c.options.thresholds], base);
   await writeFile(join(c.dir, "timeseries.json"), JSON.stringify(series));
   await writeFile(join(c.dir, "histograms.json"), JSON.stringify(driver.histograms));
   return { summary: base, skipped: null };

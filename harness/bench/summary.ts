@@ -1,5 +1,5 @@
 import type { DriverResult } from "../driver/types.ts";
-import type { AppName, AppRunSummary, AuditResult, FaultRecord, ThresholdResult } from "../results/types.ts";
+import type { AppName, AppRunSummary, AuditResult, FaultRecord } from "../results/types.ts";
 import type { SampleRow } from "../samplers/index.ts";
 
 export interface SummaryInput {
@@ -18,9 +18,7 @@ export interface SummaryInput {
   journal: { eventsPerTransaction: number | null } | null;
   usesRedis: boolean;
   audit: AuditResult;
-  thresholds: ThresholdResult[];
   faults: FaultRecord[];
-  warnings: string[];
 }
 
 const per = (x: number, bookings: number) => (bookings > 0 ? round(x / bookings, 4) : null);
@@ -30,9 +28,7 @@ const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** di
  * One scenario x app: the driver's view (what clients saw) joined with the samplers' (what it cost) and the
  * audit's (whether it was right). Costs are per *confirmed booking*, over the measured window plus the drain.
  */
-export function buildAppSummary(
-  i: SummaryInput,
-): Omit<AppRunSummary, "thresholds"> & { thresholds: ThresholdResult[] } {
+export function buildAppSummary(i: SummaryInput): AppRunSummary {
   const d = (k: string) => (i.countersAtEnd[k] ?? 0) - (i.countersAtStart[k] ?? 0);
   const bookings = i.driver.bookings.confirmed;
   const statements = d("pgStatements");
@@ -98,9 +94,10 @@ export function buildAppSummary(
       keptSchedule: i.driver.health.keptSchedule,
     },
     audit: i.audit,
-    thresholds: i.thresholds,
+    // Filled in by the caller: thresholds are evaluated on this summary, warnings need its CPU figures.
+    thresholds: [],
     faults: i.faults,
-    warnings: i.warnings,
+    warnings: [],
   };
 }
 
