@@ -42,13 +42,14 @@ if [ "${#need[@]}" -gt 0 ]; then
   fi
 fi
 
-# npm install when node_modules does not match the lockfile (cheap check on its hash). Not `npm ci`: npm 11
-# rejects lockfiles written with omit-lockfile-registry-resolved (missing optional platform entries).
+# `npm ci` when node_modules does not match the lockfile (cheap check on its hash). `npm ci` installs exactly
+# the lockfile and never rewrites it, so a clean checkout stays clean and runs record their commit truthfully.
+# The lockfile lists every platform's optional packages (esbuild, biome, @napi-rs/canvas), which `npm ci` needs.
 stamp=node_modules/.statebench-lock-hash
 hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
-  say "npm install"
-  npm install --no-audit --no-fund --loglevel=error
-  sha256sum package-lock.json | cut -d" " -f1 > "$stamp"
+  say "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$hash" > "$stamp"
 fi
 say "ready"
