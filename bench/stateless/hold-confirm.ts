@@ -1,13 +1,13 @@
 // Hold+confirm throughput of ONE stateless API replica (pinned to one core), and the Redis commands and PostgreSQL
 // statements each confirmed booking costs, in one write mode. Bounded in count and time; 127.0.0.1 only.
-//   node --import tsx stateless-app/bench/hold-confirm.ts --mode queue --seconds 10 --connections 64
+//   node --import tsx bench/stateless/hold-confirm.ts --mode queue --seconds 10 --connections 64
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { jsonPool } from "../../bench/json-pool.ts";
 import { startStack } from "../../harness/stack/index.ts";
+import { jsonPool } from "../json-pool.ts";
 import { cpuMs, monitorCommands, pgStatements, redisCommandStats } from "./counters.ts";
 
 const { values } = parseArgs({

@@ -1,9 +1,9 @@
 // CPU cost of the actor runtime and booking domain alone (no HTTP, no database: in-memory journal with group
 // commit): hold + confirm of N seats through BookingService. Bounded by N.
-//   node --import tsx stateful-app/bench/runtime-micro.ts --seats 50000 --granularity seat
+//   node --import tsx bench/stateful/runtime-micro.ts --seats 50000 --granularity seat
 import { parseArgs } from "node:util";
-import { BookingService } from "../booking/index.ts";
-import { ActorSystem, LocalPlacement, MemoryJournal } from "../runtime/index.ts";
+import { BookingService } from "../../stateful-app/booking/index.ts";
+import { ActorSystem, LocalPlacement, MemoryJournal } from "../../stateful-app/runtime/index.ts";
 
 const { values } = parseArgs({
   options: { seats: { type: "string", default: "50000" }, granularity: { type: "string", default: "seat" } },

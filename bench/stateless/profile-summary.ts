@@ -1,5 +1,5 @@
 // Summarises a `.cpuprofile`: self time by package/file and the top functions.
-//   node --import tsx stateless-app/bench/profile-summary.ts <file.cpuprofile>
+//   node --import tsx bench/stateless/profile-summary.ts <file.cpuprofile>
 import { readFileSync } from "node:fs";
 
 interface Node {

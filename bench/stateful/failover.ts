@@ -3,14 +3,22 @@
  * by survivors (`ownershipMovedMs`) and until every one of its sections answers a hold through a survivor again
  * (`servedAgainMs`); then a node joins, time until the allocation is reached (`rebalanceMs`, from the joiner's
  * registration in `cluster_member`).
- *   node --import tsx stateful-app/cluster/bench/failover.ts [--rounds 3]
+ *   node --import tsx bench/stateful/failover.ts [--rounds 3]
  * Bounded: each probe gives up after 15 s. Prints one JSON line per round and a summary.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import { startStack } from "../../../harness/stack/index.ts";
-import { allocate } from "../allocation.ts";
-import { adminPool, call, createEvent, ownedOnlyBy, shardOfSeat, shardOwners, waitFor } from "../testing/cluster.ts";
+import { startStack } from "../../harness/stack/index.ts";
+import { allocate } from "../../stateful-app/cluster/allocation.ts";
+import {
+  adminPool,
+  call,
+  createEvent,
+  ownedOnlyBy,
+  shardOfSeat,
+  shardOwners,
+  waitFor,
+} from "../../stateful-app/cluster/testing/cluster.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3" } } });
 const rounds = Number(values.rounds);

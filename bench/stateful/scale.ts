@@ -1,14 +1,20 @@
 /**
  * Figures for the cluster (issue 5): hold+confirm throughput of 1 node vs 3 nodes behind HAProxy, each node
  * limited to NODE_CPU cores (cgroup quota; default 0.5), with the forwarded share and journal batching.
- *   node --import tsx stateful-app/cluster/bench/scale.ts [--nodes 1,3] [--cpu 0.5] [--seconds 10] [--workers 192]
+ *   node --import tsx bench/stateful/scale.ts [--nodes 1,3] [--cpu 0.5] [--seconds 10] [--workers 192]
  *     [--granularity section|seat] [--cluster on|off] [--target lb|owner]
  * Bounded: each run stops after `seconds`. Prints one JSON line per run.
  */
 import { parseArgs } from "node:util";
-import { startStack } from "../../../harness/stack/index.ts";
-import { closeLoadAgent, doubleSales, runBookingLoad } from "../testing/booking-load.ts";
-import { adminPool, call, createEvent, routingTotals, shardOfSeat } from "../testing/cluster.ts";
+import { startStack } from "../../harness/stack/index.ts";
+import { closeLoadAgent, doubleSales, runBookingLoad } from "../../stateful-app/cluster/testing/booking-load.ts";
+import {
+  adminPool,
+  call,
+  createEvent,
+  routingTotals,
+  shardOfSeat,
+} from "../../stateful-app/cluster/testing/cluster.ts";
 
 const { values } = parseArgs({
   options: {

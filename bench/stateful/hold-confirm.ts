@@ -1,11 +1,11 @@
 // Hold+confirm throughput of ONE stateful actor node (CPU quota of one core), the journal's events per
 // transaction (whole run and the peak second), and PostgreSQL statements per confirmed booking
 // (pg_stat_statements). Bounded in count and time; 127.0.0.1 only.
-//   node --import tsx stateful-app/bench/hold-confirm.ts --granularity seat --seconds 10 --connections 64
+//   node --import tsx bench/stateful/hold-confirm.ts --granularity seat --seconds 10 --connections 64
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { jsonPool } from "../../bench/json-pool.ts";
 import { startStack } from "../../harness/stack/index.ts";
+import { jsonPool } from "../json-pool.ts";
 
 const { values } = parseArgs({
   options: {
