@@ -8,6 +8,8 @@ export const CLOCK_TICKS = 100;
 export interface ProcStat {
   pid: number;
   ppid: number;
+  /** Process group: a shell's job (a command line and every wrapper it runs) shares one. */
+  pgrp: number;
   /** The command name (at most 15 characters), e.g. "postgres", "node". */
   comm: string;
   /** R, S, D, Z (zombie), T ... */
@@ -31,6 +33,7 @@ export function parseStat(pid: number, text: string): ProcStat {
     pid,
     state: f[0] ?? "?",
     ppid: n(1),
+    pgrp: n(2),
     comm,
     cpuS: (n(11) + n(12)) / CLOCK_TICKS,
     childrenCpuS: (n(13) + n(14)) / CLOCK_TICKS,
