@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { spawnChild } from "../infra/index.ts";
@@ -79,6 +79,9 @@ export async function runSide(s: SideRun): Promise<SideResult> {
   } catch (err) {
     return { summary: null, outsidePercent: {}, exitCode, logFile, wallS, error: (err as Error).message };
   }
+  // The private PostgreSQL data of each window (~50 MB, 40 per job) answers nothing the comparison asks.
+  for (const r of summary.results)
+    rmSync(join(s.outDir, s.runId, r.scenario, r.app, "pg"), { recursive: true, force: true });
   const cores = availableParallelism();
   const outsidePercent: Record<string, number | null> = {};
   for (const r of summary.results) {
