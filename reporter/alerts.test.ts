@@ -47,3 +47,32 @@ test("skipped apps, failed fault injection and a saturated quota are reported", 
     "49% is saturated under a 0.5-core quota; postgres at 49% of a core is not",
   );
 });
+
+test("a busy machine is flagged in the banner, naming the busiest outside process; old summaries without it are fine", async () => {
+  const { bannerHtml } = await import("./html/banner.ts");
+  const run = loadRun(FIXTURES.small);
+  const [r, quiet] = run.summary.results;
+  assert.ok(r && quiet);
+  assert.equal(r.machine, undefined, "the fixture predates the machine field");
+  assert.equal(
+    collectAlerts(singleRunView(run)).some((a) => a.message.includes("machine was busy")),
+    false,
+  );
+  r.machine = {
+    cores: 2,
+    outsideCpuPercent: 38.4,
+    stealPercent: 0,
+    busy: true,
+    busiest: [{ pid: 4242, command: "cc1plus -O2 big.cpp", cpuPercent: 71.5 }],
+  };
+  quiet.machine = { cores: 2, outsideCpuPercent: 3.1, stealPercent: 0, busy: false, busiest: [] };
+  const alerts = collectAlerts(singleRunView(run));
+  const busy = alerts.filter((a) => a.message.includes("machine was busy"));
+  assert.equal(busy.length, 1, "only the busy window is flagged");
+  assert.equal(busy[0]?.scope, `${r.scenario} · ${r.app}`);
+  const html = bannerHtml(alerts);
+  assert.match(
+    html,
+    /the machine was busy: 38\.4% of CPU used outside the stack \(busiest: cc1plus -O2 big\.cpp \(pid 4242\) 71\.5% of a core\)/,
+  );
+});

@@ -1,4 +1,4 @@
-import type { AppRunSummary } from "../harness/results/types.ts";
+import type { AppRunSummary, MachineLoad } from "../harness/results/types.ts";
 import { formatNumber, thresholdActual } from "./format.ts";
 import type { ReportView } from "./view.ts";
 
@@ -17,9 +17,20 @@ export interface Alert {
   message: string;
 }
 
+/** "the machine was busy: 38% of CPU used outside the stack (busiest: ...)", naming who used it. */
+export function machineBusyMessage(m: MachineLoad): string {
+  const who = m.busiest.map((p) => `${p.command} (pid ${p.pid}) ${formatNumber(p.cpuPercent)}% of a core`).join(", ");
+  return (
+    `the machine was busy: ${formatNumber(m.outsideCpuPercent)}% of CPU used outside the stack` +
+    `${who ? ` (busiest: ${who})` : ""}: timings measured the apps and that load together; costs and the audit still hold`
+  );
+}
+
 function resultAlerts(runId: string, r: AppRunSummary, multiRun: boolean): Alert[] {
   const scope = `${multiRun ? `${runId} · ` : ""}${r.scenario} · ${r.app}`;
   const out: Alert[] = [];
+  // Summaries written before the machine was sampled have no `machine`.
+  if (r.machine?.busy) out.push({ level: "warn", scope, message: machineBusyMessage(r.machine) });
   const a = r.audit;
   if (a.valid === false) {
     out.push({

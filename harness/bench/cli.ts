@@ -52,6 +52,15 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     console.log(`report: ${files.html}\nsummary: ${files.markdown}`);
   }
   console.log(`results: ${run.dir} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  for (const r of run.summary.results) {
+    const m = r.machine;
+    if (m?.busy) {
+      const who = m.busiest.map((p) => `${p.command.split(" ")[0]} (pid ${p.pid}) ${p.cpuPercent}%`).join(", ");
+      console.error(
+        `NOTE ${r.scenario}/${r.app}: the machine was busy: ${m.outsideCpuPercent}% of CPU used outside the stack (${who}); compare its timings with care`,
+      );
+    }
+  }
   const problems = runProblems(run.summary);
   for (const p of problems) console.error(`PROBLEM ${p}`);
   return problems.length > 0 ? 1 : 0;

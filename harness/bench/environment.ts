@@ -1,15 +1,19 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { RunEnvironment } from "../results/types.ts";
 
 const run = promisify(execFile);
 
+/** The checkout the harness runs from (not the caller's cwd: `npx statebench` may run from anywhere). */
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
 /** First line of a command's output, or null when the command is missing. */
-async function firstLine(cmd: string, args: string[]): Promise<string | null> {
+async function firstLine(cmd: string, args: string[], cwd?: string): Promise<string | null> {
   try {
-    const { stdout, stderr } = await run(cmd, args, { timeout: 5000 });
+    const { stdout, stderr } = await run(cmd, args, { timeout: 5000, ...(cwd ? { cwd } : {}) });
     return ((stdout || stderr).split("\n")[0] ?? "").trim() || null;
   } catch {
     return null;
@@ -21,9 +25,14 @@ async function postgresVersion(): Promise<string | null> {
   return bin ? firstLine(bin, ["--version"]) : firstLine("postgres", ["--version"]);
 }
 
-async function git(): Promise<RunEnvironment["git"]> {
-  const commit = await firstLine("git", ["rev-parse", "HEAD"]);
-  const status = await firstLine("git", ["status", "--porcelain", "--untracked-files=no"]);
+/**
+ * The commit of the checkout, and whether what ran differs from it: a modified tracked file or an untracked one
+ * that is not ignored (a new scenario file runs too). Ignored output (node_modules/, results/) does not count.
+ */
+export async function gitState(dir = ROOT): Promise<RunEnvironment["git"]> {
+  const commit = await firstLine("git", ["rev-parse", "HEAD"], dir);
+  if (commit === null) return { commit: null, dirty: false };
+  const status = await firstLine("git", ["status", "--porcelain"], dir);
   return { commit, dirty: status !== null };
 }
 
@@ -34,7 +43,7 @@ export async function captureEnvironment(runId: string, knobs: Record<string, un
     postgresVersion(),
     firstLine("redis-server", ["--version"]),
     firstLine("haproxy", ["-v"]),
-    git(),
+    gitState(),
   ]);
   const cpu = cpus();
   return {

@@ -1,5 +1,6 @@
 import { createWriteStream } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import type { Scenario } from "../../scenarios/types.ts";
 import { auditRun } from "../audit/index.ts";
@@ -7,7 +8,7 @@ import { prepareEvent, runDriver } from "../driver/index.ts";
 import type { DriverOptions, DriverResult } from "../driver/types.ts";
 import { runK6 } from "../k6/index.ts";
 import type { AckRecord, AppName, AppRunSummary, AuditResult } from "../results/types.ts";
-import { startRecorder, type WatchedProcess } from "../samplers/index.ts";
+import { machineLoad, machineSampler, type OutsideUse, startRecorder, type WatchedProcess } from "../samplers/index.ts";
 import { type Stack, startStack } from "../stack/index.ts";
 import { drainWrites, sumMetrics } from "./drain.ts";
 import { startFaults } from "./faults.ts";
@@ -113,7 +114,17 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
   await prepareEvent({ baseUrl: t.url, eventId, scenario: c.scenario, allowRemote: t.allowRemote });
 
   const recorderStartMs = Date.now();
-  const recorder = startRecorder({ samplers: targetSamplers(t, extra) });
+  // The rest of the machine: everything that is neither the harness (the driver, and all it started) nor the
+  // stack. Against an external target the app itself is outside the harness's view, so it is not measured.
+  const machine = stack
+    ? machineSampler(() => [process.pid, ...stack.processes().map((p) => p.pid), ...extra.map((p) => p.pid)])
+    : null;
+  const recorder = startRecorder({ samplers: [...targetSamplers(t, extra), ...(machine ? [machine] : [])] });
+  const edge = () => ({
+    atMs: performance.now(),
+    counters: recorder.totals(),
+    outside: machine?.outsideUse() ?? new Map<string, OutsideUse>(),
+  });
   let roles: Record<string, string> = { ...targetRoles(t), ...(c.options.driver === "k6" ? { k6: "driver" } : {}) };
 
   const acks: AckRecord[] = [];
@@ -124,9 +135,12 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
   const journalBefore = await sumMetrics(stack, JOURNAL_FIELDS);
   let driver: DriverResult;
   let sold = 0;
+  let machineAtStart = edge();
+  let machineAtEnd = machineAtStart;
   try {
     await recorder.tick();
     countersAtStart = recorder.totals();
+    machineAtStart = edge();
     driver = await drive({
       scenario: c.scenario,
       baseUrl: t.url,
@@ -150,6 +164,8 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
         );
       },
     });
+    await recorder.tick();
+    machineAtEnd = edge();
   } finally {
     await faults?.stop();
     await new Promise((r) => ackFile.end(r));
@@ -193,6 +209,7 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
     audit,
     faults: faultRecords,
   });
+  base.machine = machine ? machineLoad(cpus().length, machineAtStart, machineAtEnd) : null;
   base.warnings = [
     ...loadWarnings(driver, base.cpu.maxPercentByProcess, quotas),
     ...[...recorder.failures].map(([name, err]) => `sampler ${name} failed: ${err}`),

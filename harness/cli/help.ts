@@ -18,7 +18,8 @@ export const UP_HELP = `Usage: statebench up --app stateless|stateful [flags]
 Starts private PostgreSQL (and Redis for the stateless app) and HAProxy, then the app's processes behind HAProxy.
 Prints ONE JSON line on stdout:
   { "url", "app", "nodes": [{ "id", "url", "pid", "role" }], "databaseUrl", "redisUrl", "runDir" }
-then runs until SIGINT/SIGTERM (or "stop" on stdin) and cleans up everything it started.
+then runs until SIGINT/SIGTERM (or "stop" on stdin, or the end of the command that launched it: npx's or npm's
+wrapper, timeout) and cleans up everything it started. "setsid statebench up" runs on its own.
 
 Flags:
   --app stateless|stateful        which app (required)

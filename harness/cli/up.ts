@@ -2,6 +2,7 @@ import { createInterface } from "node:readline";
 import { type Stack, startStack } from "../stack/index.ts";
 import { UP_HELP } from "./help.ts";
 import { type CliIo, say } from "./io.ts";
+import { onLaunchersGone } from "./launchers.ts";
 import { nodeView, runCommand } from "./up-commands.ts";
 import { parseUpFlags, UsageError } from "./up-options.ts";
 
@@ -63,6 +64,8 @@ export async function runUp(argv: string[], io: CliIo): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // The command that launched us is gone (npx's npm was killed): the same graceful stop, not a second signal.
+  onLaunchersGone((why) => requestStop(why));
 
   // Commands run one at a time, so answers come back in the order asked.
   const lines = createInterface({ input: io.stdin, terminal: false });
@@ -82,5 +85,6 @@ export async function runUp(argv: string[], io: CliIo): Promise<number> {
   await stack.stop();
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
+  onLaunchersGone(null);
   return 0;
 }

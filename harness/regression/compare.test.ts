@@ -106,3 +106,25 @@ describe("regression comparer", () => {
     assert.ok(mannWhitneyP([1, 2, 3, 4], [1.5, 2.5, 3.5, 4.5]) > 0.3);
   });
 });
+
+describe("regression against the baseline file on a busy machine", () => {
+  it("leaves busy repetitions out of costs and timings; with none quiet a regression is inconclusive", async () => {
+    const { compareSkippingBusy } = await import("./file-baseline.ts");
+    const baseline = toBaseline(reps((j) => run({ bookingsPerS: 250 * j }, { bookingsPerS: 500 * j })));
+    const busy = (r: RunSummary) => {
+      for (const x of r.results)
+        x.machine = { cores: 2, outsideCpuPercent: 45, stealPercent: 0, busy: true, busiest: [] };
+      return r;
+    };
+    const allBusy = reps((j) => busy(run({ statements: 6, bookingsPerS: 250 * j }, { bookingsPerS: 300 * j })));
+    const c = compareSkippingBusy(baseline, allBusy);
+    assert.equal(c.passed, true, comparisonMarkdown(c));
+    assert.equal(c.rows.find((r) => r.key === "flash-sale/stateless/db.statementsPerBooking")?.verdict, "inconclusive");
+    const someQuiet = reps((j) => run({ statements: 6, bookingsPerS: 250 * j }, { bookingsPerS: 500 * j }));
+    someQuiet[0] = busy(someQuiet[0] as RunSummary);
+    const q = compareSkippingBusy(baseline, someQuiet);
+    assert.equal(q.passed, false, "the quiet repetitions still show the cost regression");
+    const lost = reps((j) => busy(run({ bookingsPerS: 250 * j }, { lost: 1, bookingsPerS: 500 * j })));
+    assert.equal(compareSkippingBusy(baseline, lost).passed, false, "correctness counts busy repetitions too");
+  });
+});

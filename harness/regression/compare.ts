@@ -2,7 +2,11 @@ import type { Baseline } from "./baseline.ts";
 import { GATED, type GatedMetric } from "./metrics.ts";
 import { mannWhitneyP, median, relativeSpread } from "./stats.ts";
 
-export type RowVerdict = "ok" | "regressed" | "improved" | "failed" | "new" | "missing";
+/**
+ * `inconclusive`: the data cannot tell (the machine was busy, too few clean repetitions, a move that is not
+ * significant): never a failure. `accepted`: worse, but within an intended change accepted in review.
+ */
+export type RowVerdict = "ok" | "regressed" | "improved" | "failed" | "new" | "missing" | "inconclusive" | "accepted";
 
 export interface ComparisonRow {
   key: string;
@@ -17,6 +21,8 @@ export interface ComparisonRow {
   p: number | null;
   verdict: RowVerdict;
   why: string;
+  /** Repetitions the medians come from (baseline, current), when some were left out (busy machine). */
+  n?: [number, number];
 }
 
 export interface Comparison {
@@ -30,7 +36,7 @@ export const ALPHA = 0.05;
 /** Floor of the timing tolerance: ratios of two apps on a shared machine move by this much in calm weather. */
 export const MIN_TIMING_TOLERANCE = 0.1;
 
-const metricOf = (key: string): GatedMetric | undefined => GATED.find((m) => key.endsWith(`/${m.name}`));
+export const metricOf = (key: string): GatedMetric | undefined => GATED.find((m) => key.endsWith(`/${m.name}`));
 
 /** Compares current repetitions with a baseline. See `metrics.ts` for how each kind is gated. */
 export function compare(baseline: Baseline, current: Baseline): Comparison {
@@ -53,7 +59,12 @@ export function compare(baseline: Baseline, current: Baseline): Comparison {
   return { rows, passed: rows.every((r) => r.verdict !== "regressed" && r.verdict !== "failed") };
 }
 
-function presence(key: string, kind: GatedMetric["kind"], base?: number[], cur?: number[]): ComparisonRow | null {
+export function presence(
+  key: string,
+  kind: GatedMetric["kind"],
+  base?: number[],
+  cur?: number[],
+): ComparisonRow | null {
   const b = base?.length ? median(base) : null;
   const c = cur?.length ? median(cur) : null;
   if (b !== null && c !== null) return null;
@@ -63,7 +74,7 @@ function presence(key: string, kind: GatedMetric["kind"], base?: number[], cur?:
   return { key, kind, baseline: b, current: c, change: null, tolerance: null, p: null, verdict, why };
 }
 
-function costRow(key: string, m: GatedMetric, base?: number[], cur?: number[]): ComparisonRow {
+export function costRow(key: string, m: GatedMetric, base?: number[], cur?: number[]): ComparisonRow {
   const gap = presence(key, "cost", base, cur);
   if (gap) return gap;
   const b = median(base as number[]);
@@ -85,7 +96,7 @@ function costRow(key: string, m: GatedMetric, base?: number[], cur?: number[]): 
   return { ...base_, verdict: "ok", why: `within ±${fmt(allowed)}` };
 }
 
-function correctnessRow(key: string, cur?: number[]): ComparisonRow {
+export function correctnessRow(key: string, cur?: number[]): ComparisonRow {
   const worst = cur?.length ? Math.max(...cur) : null;
   const row = { key, kind: "correctness" as const, baseline: 0, current: worst, change: null, tolerance: 0, p: null };
   if (worst === null) return { ...row, verdict: "missing", why: "no audit result" };
@@ -94,7 +105,7 @@ function correctnessRow(key: string, cur?: number[]): ComparisonRow {
   return { ...row, verdict: "ok", why: "none" };
 }
 
-function timingRow(key: string, m: GatedMetric, base?: number[], cur?: number[]): ComparisonRow {
+export function timingRow(key: string, m: GatedMetric, base?: number[], cur?: number[]): ComparisonRow {
   const gap = presence(key, "timing", base, cur);
   if (gap) return gap;
   const b = median(base as number[]);
@@ -118,7 +129,7 @@ function timingRow(key: string, m: GatedMetric, base?: number[], cur?: number[])
   if (worse > tolerance)
     return {
       ...row,
-      verdict: "ok",
+      verdict: "inconclusive",
       why: `moved ${pct(change)} but not significant (p=${p.toFixed(3)}, n=${base?.length}+${cur?.length})`,
     };
   if (-worse > tolerance && p < ALPHA)
@@ -126,5 +137,5 @@ function timingRow(key: string, m: GatedMetric, base?: number[], cur?: number[])
   return { ...row, verdict: "ok", why: `within ±${(tolerance * 100).toFixed(1)}% of the baseline ratio` };
 }
 
-const fmt = (x: number) => (Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3));
-const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
+export const fmt = (x: number) => (Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3));
+export const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;

@@ -119,6 +119,22 @@ export interface AppRunSummary {
   thresholds: ThresholdResult[];
   faults: FaultRecord[];
   warnings: string[];
+  /** The whole machine during the measured window. Absent in summaries written before it was recorded; null when
+   * it could not be measured (no /proc/stat, or an external target whose app runs outside the harness's view). */
+  machine?: MachineLoad | null;
+}
+
+/** Machine-wide CPU during a measured window (/proc/stat), minus the stack's processes and the driver's. */
+export interface MachineLoad {
+  cores: number;
+  /** CPU used by processes outside the stack and the driver, in % of the whole machine (100 = every core busy). */
+  outsideCpuPercent: number;
+  /** CPU the hypervisor gave to other guests (steal), in % of the whole machine. */
+  stealPercent: number;
+  /** Outside use above `BUSY_OUTSIDE_PERCENT` (10%): the run's timings do not measure the apps alone. */
+  busy: boolean;
+  /** The outside processes that used the most CPU in the window, in % of one core. */
+  busiest: Array<{ pid: number; command: string; cpuPercent: number }>;
 }
 
 export interface RunSummary {

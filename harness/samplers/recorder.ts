@@ -29,8 +29,10 @@ export function startRecorder(opts: RecorderOptions): Recorder {
   const started = performance.now();
   const rows: SampleRow[] = [];
   const failures = new Map<string, string>();
-  let last: { at: number; counters: Record<string, number> } | undefined;
-  let latest: Record<string, number> = {};
+  /** Each counter's previous read: value and when it was read. */
+  const previous = new Map<string, { v: number; at: number }>();
+  let lastTickAt: number | undefined;
+  const latest: Record<string, number> = {};
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
@@ -46,27 +48,31 @@ export function startRecorder(opts: RecorderOptions): Recorder {
         }
       }),
     );
-    const counters: Record<string, number> = {};
+    const reads = new Map<string, { v: number; at: number; ceiling: number | undefined }>();
     const gauges: Record<string, number> = {};
     for (const r of results) {
       if (!r) continue;
-      Object.assign(counters, r.counters);
+      for (const [k, v] of Object.entries(r.counters))
+        reads.set(k, { v, at: r.times?.[k] ?? at, ceiling: r.ceilings?.[k] });
       Object.assign(gauges, r.gauges);
     }
-    latest = { ...latest, ...counters };
+    for (const [k, r] of reads) latest[k] = r.v;
     // An extra tick right after a timer tick (at a window edge) would divide by a tiny dt: keep it for the totals
     // only, and let the next regular tick's rate cover the whole interval.
-    if (last && at - last.at < intervalMs / 2) return;
-    if (last) {
-      const dt = (at - last.at) / 1000;
-      const rates: Record<string, number> = {};
-      for (const [k, v] of Object.entries(counters)) {
-        const prev = last.counters[k];
-        if (prev !== undefined && dt > 0) rates[k] = Math.max(0, (v - prev) / dt);
-      }
-      rows.push({ t: (at - started) / 1000, rates, gauges });
+    if (lastTickAt !== undefined && at - lastTickAt < intervalMs / 2) return;
+    const first = lastTickAt === undefined;
+    lastTickAt = at;
+    const rates: Record<string, number> = {};
+    for (const [k, r] of reads) {
+      const prev = previous.get(k);
+      // Each counter over the time between its own two reads: a sampler that stalled in one tick (a busy machine
+      // delays its reads) or failed in another must not divide two seconds of work by one.
+      const dt = prev ? (r.at - prev.at) / 1000 : 0;
+      if (prev && dt * 1000 < intervalMs / 2) continue; // too close to measure; the next row covers it
+      if (prev) rates[k] = Math.min(Math.max(0, (r.v - prev.v) / dt), r.ceiling ?? Number.POSITIVE_INFINITY);
+      previous.set(k, { v: r.v, at: r.at });
     }
-    last = { at, counters: { ...last?.counters, ...counters } };
+    if (!first) rows.push({ t: (at - started) / 1000, rates, gauges });
   }
 
   function tick(): Promise<void> {

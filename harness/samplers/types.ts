@@ -12,6 +12,13 @@ export interface Sample {
   counters: Record<string, number>;
   /** Point-in-time values (e.g. RSS in MB, CPU %). */
   gauges: Record<string, number>;
+  /**
+   * When each counter was read (`performance.now()` ms), for samplers that know it better than the tick's start:
+   * a rate is the counter's change over the time between its own two reads. Without it, the tick's start is used.
+   */
+  times?: Record<string, number>;
+  /** The most a counter can grow per second (a process's CPU seconds: the machine's cores); rates are capped there. */
+  ceilings?: Record<string, number>;
 }
 
 /** One tick of every sampler, rates already computed. `t` is seconds since the recorder started. */

@@ -16,6 +16,8 @@ export const INFRA_COLORS: Record<string, string> = {
   redis: "#be123c",
   haproxy: "#7c3aed",
   driver: "#6b7280",
+  // Other processes of the machine (harness/samplers/machine.ts), not part of the run.
+  outside: "#a16207",
 };
 
 /** Shades of a side colour for its app processes (node-1, node-2, ...). */
