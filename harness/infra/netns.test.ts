@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { createNetwork, netnsSupport, networkLeftovers, removeNetwork, sweepStaleNetworks } from "./netns.ts";
+import { serviceUser } from "./os-user.ts";
 import { sleep } from "./run-dir.ts";
 
 const support = netnsSupport();
@@ -80,6 +81,14 @@ describe("network-namespace hosts", { skip }, () => {
         () => null,
       );
       assert.notEqual(local, "hello from server");
+      // As another user (PostgreSQL refuses root): the switch happens inside the namespace.
+      const user = serviceUser();
+      if (user) {
+        const idLog = join(logs, "id.log");
+        const id = net.spawn("third", { label: "id", command: "id", args: ["-u"], user: user.name, logFile: idLog });
+        assert.equal(await id.exited, 0);
+        assert.equal(readFileSync(idLog, "utf8").trim(), String(user.uid));
+      }
       const late = net.addHost("late");
       assert.equal(late.ip.split(".")[3], "5");
       await srv.stop();
