@@ -3,14 +3,15 @@
 // files, secrets, HAProxy's backends) the way a cluster would need.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { parseAllDocuments } from "yaml";
+import { haproxyConfig as harnessHaproxyConfig } from "../../harness/infra/haproxy-config.ts";
 import { renderStack } from "./cli.ts";
-import { SHARD_MAP } from "./src/haproxy-config.ts";
+import { routingRules, SHARD_MAP } from "./src/haproxy-config.ts";
 import { RUNTIME_ADDR, SECRETS, SERVICE } from "./src/meta.ts";
 import { KustomizationSchema, validateObject } from "./src/validate.ts";
 
@@ -102,10 +103,10 @@ describe("deploy/k8s manifests", () => {
           for (const k of ["requests", "limits"])
             for (const r of ["cpu", "memory"])
               assert.ok(c.resources?.[k]?.[r], `${owner.metadata.name}/${c.name}: no ${k}.${r}`);
-          if (c.image === "statebench-app" && c.name !== "lb-sync") {
+          if (c.image === "statebench-app") {
             assert.equal(c.readinessProbe?.httpGet?.path, "/health", `${c.name} readiness`);
             assert.equal(c.livenessProbe?.httpGet?.path, "/health", `${c.name} liveness`);
-          } else if (c.name !== "lb-sync") assert.ok(c.readinessProbe && c.livenessProbe, `${c.name}: probes`);
+          } else assert.ok(c.readinessProbe && c.livenessProbe, `${c.name}: probes`);
         }
       });
 
@@ -167,7 +168,15 @@ describe("deploy/k8s manifests", () => {
         if (spawnSync("haproxy", ["-v"]).status !== 0) return t.skip("haproxy is not installed (npm run setup)");
         const dir = mkdtempSync(join(tmpdir(), "statebench-k8s-"));
         try {
-          for (const [k, v] of Object.entries(haproxyCfg(objs))) writeFileSync(join(dir, k), v as string);
+          // The map as mounted in the pod, moved into the scratch folder.
+          const data = haproxyCfg(objs) as Record<string, string>;
+          mkdirSync(join(dir, "maps"));
+          if (data["shard-owner.map"] !== undefined)
+            writeFileSync(join(dir, "maps", "shard-owner.map"), data["shard-owner.map"]);
+          writeFileSync(
+            join(dir, "haproxy.cfg"),
+            (data["haproxy.cfg"] ?? "").replaceAll(SHARD_MAP, join(dir, "maps", "shard-owner.map")),
+          );
           const env = { ...process.env, POD_NAMESPACE: `statebench-${app}`, CLUSTER_DOMAIN: "cluster.local" };
           execFileSync("haproxy", ["-c", "-f", join(dir, "haproxy.cfg")], { env, stdio: "pipe" });
         } finally {
@@ -184,6 +193,35 @@ describe("deploy/k8s manifests", () => {
           assert.equal(envOf(c, "CLUSTER_SECRET").valueFrom.secretKeyRef.name, SECRETS.cluster.name);
           assert.ok(sts.spec.template.spec.terminationGracePeriodSeconds >= 60);
           assert.ok(c.lifecycle.preStop);
+        });
+
+        it("HAProxy computes shards as the nodes do: same SHARDS and GRANULARITY, the map the publisher keeps", () => {
+          const c = one(objs, "StatefulSet", "stateful").spec.template.spec.containers[0];
+          const cfg: string = haproxyCfg(objs)["haproxy.cfg"];
+          assert.ok(cfg.includes(`crc32,mod(${envOf(c, "SHARDS").value})`));
+          assert.ok(cfg.includes(`str(${envOf(c, "GRANULARITY").value}|)`));
+          assert.ok(cfg.includes(`map(${SHARD_MAP})`));
+          assert.match(cfg, /use-server %\[var\(txn.owner\)\] if \{ var\(txn.owner\) -m found \}/);
+        });
+
+        it("the owner-routing rules are the harness's (harness/infra/haproxy-config.ts)", (t) => {
+          for (const granularity of ["seat", "section"] as const) {
+            const routing = { mapPath: SHARD_MAP, shards: 128, granularity };
+            const theirs = harnessHaproxyConfig({
+              port: 1,
+              socketPath: "/s",
+              slots: 1,
+              threads: 1,
+              balance: "roundrobin",
+              routing,
+            } as never);
+            if (!theirs.includes("use-server"))
+              return t.skip("owner routing has not landed in harness/infra/haproxy-config.ts yet");
+            const lines = theirs.split("\n");
+            const from = lines.findIndex((l) => l.trim() === "option http-buffer-request");
+            const to = lines.findIndex((l) => l.trim().startsWith("use-server"));
+            assert.equal(`${lines.slice(from, to + 1).join("\n")}\n`, routingRules({ shards: 128, granularity }));
+          }
         });
 
         it("the lb-sync sidecar gets PLAN 9's env, matching HAProxy's runtime API, map path and backend", () => {

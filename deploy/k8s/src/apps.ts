@@ -100,7 +100,11 @@ export function statelessObjects(o: { replicas: number; workers: number }): Arra
  * HAProxy's servers (PLAN 9). SIGTERM is a graceful leave (every shard handed off, the journal flushed), so the
  * grace period leaves room for it; pods start and stop in parallel, as the harness starts nodes.
  */
-export function statefulObjects(o: { nodes: number; shards: number }): Array<IService | IStatefulSet> {
+export function statefulObjects(o: {
+  nodes: number;
+  shards: number;
+  granularity: "seat" | "section";
+}): Array<IService | IStatefulSet> {
   const component = "stateful";
   const statefulSet: IStatefulSet = {
     apiVersion: "apps/v1",
@@ -129,7 +133,7 @@ export function statefulObjects(o: { nodes: number; shards: number }): Array<ISe
                   env("ADVERTISE_URL", `http://$(POD_IP):${APP_PORT}`),
                   secretEnv("CLUSTER_SECRET", SECRETS.cluster),
                   env("PERSISTENCE", "sync"),
-                  env("GRANULARITY", "seat"),
+                  env("GRANULARITY", o.granularity),
                   env("SHARDS", String(o.shards)),
                 ],
               }),

@@ -3,7 +3,7 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IService } from "kubernetes-models/v1/Service";
 import type { AppName } from "../../../harness/results/types.ts";
-import { BACKEND, EMPTY_SHARD_MAP, haproxyConfig, SHARD_MAP } from "./haproxy-config.ts";
+import { BACKEND, EMPTY_SHARD_MAP, haproxyConfig, type RoutingInput, SHARD_MAP } from "./haproxy-config.ts";
 import {
   APP_IMAGE,
   APP_PORT,
@@ -15,15 +15,18 @@ import {
   STATS_PORT,
   selector,
 } from "./meta.ts";
-import { env, fieldEnv, postgresPasswordEnv, resources, restricted } from "./pods.ts";
+import { env, fieldEnv, healthProbes, postgresPasswordEnv, resources, restricted } from "./pods.ts";
+
+/** lb-sync's /health and /metrics (pod-internal; no Service exposes it). */
+const LB_SYNC_PORT = 8405;
 
 const CONFIG_DIR = "/usr/local/etc/haproxy";
 
 /**
  * The routing-table publisher (PLAN 9) beside HAProxy: it keeps the shard map equal to `shard_owner` in
  * PostgreSQL through the runtime API on the pod's loopback.
- * TODO(stateful-cluster): stateful-app/lb-sync/main.ts is being written on the stateful-cluster branch; until
- * it lands this container exits at once and restarts (HAProxy keeps balancing round-robin meanwhile).
+ * Its optional /health (PORT) serves the probes. Until stateful-app/lb-sync lands on main (stateful-cluster
+ * branch), the container exits and restarts; HAProxy balances meanwhile (no map entry: no use-server).
  */
 function lbSync(): IContainer {
   return {
@@ -37,8 +40,12 @@ function lbSync(): IContainer {
       env("HAPROXY_MAP", SHARD_MAP),
       env("HAPROXY_BACKEND", BACKEND.stateful),
       env("LOG_LEVEL", "warn"),
+      env("HOST", "0.0.0.0"),
+      env("PORT", String(LB_SYNC_PORT)),
     ],
+    ports: [{ name: "lb-sync", containerPort: LB_SYNC_PORT }],
     resources: resources({ request: "50m", limit: "250m" }, { request: "128Mi", limit: "256Mi" }),
+    ...healthProbes("lb-sync"),
     securityContext: { ...restricted, runAsUser: 1000, runAsGroup: 1000 },
   };
 }
@@ -48,14 +55,14 @@ function lbSync(): IContainer {
  * and a stats Service (8404: stats page and Prometheus exporter). One replica, as in the harness: the runtime
  * state (shard map) is per process, and a second balancer would be a second thing to keep in step.
  */
-export function haproxyObjects(app: AppName): Array<IConfigMap | IService | IDeployment> {
+export function haproxyObjects(app: AppName, routing: RoutingInput): Array<IConfigMap | IService | IDeployment> {
   const name = SERVICE.haproxy;
   const stateful = app === "stateful";
   const configMap: IConfigMap = {
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: { name: "haproxy-config", labels: labels(name) },
-    data: { "haproxy.cfg": haproxyConfig(app), ...(stateful ? { "shard-owner.map": EMPTY_SHARD_MAP } : {}) },
+    data: { "haproxy.cfg": haproxyConfig(app, routing), ...(stateful ? { "shard-owner.map": EMPTY_SHARD_MAP } : {}) },
   };
   const items = [
     { key: "haproxy.cfg", path: "haproxy.cfg" },
