@@ -7,7 +7,17 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const folders = ["contract", "harness", "stateless-app", "stateful-app", "scenarios", "reporter", "bench", "test"];
+const folders = [
+  "contract",
+  "harness",
+  "stateless-app",
+  "stateful-app",
+  "scenarios",
+  "reporter",
+  "bench",
+  "test",
+  "deploy",
+];
 const skip = new Set(["node_modules", "results", "k6"]);
 
 function walk(dir, out) {

@@ -16,6 +16,7 @@ export const DELEGATED: Record<string, DelegatedCommand> = {
   bench: { module: "../bench/cli.ts", exportName: "runBenchCli" },
   report: { module: "../../reporter/cli.ts", exportName: "runReportCli" },
   "bench-ci": { module: "../regression/cli.ts", exportName: "runBenchCiCli" },
+  "import-k6": { module: "../k6/import-cli.ts", exportName: "runImportK6Cli" },
 };
 
 /**

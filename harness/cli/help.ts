@@ -8,6 +8,7 @@ Commands:
   bench     run benchmark scenarios against both apps and write results/<run-id>/
   report    build the HTML report of a results folder
   bench-ci  short benchmark compared with the committed baseline (regression gate)
+  import-k6 turn the k6 output of a Kubernetes run (k6-operator pods) into results/<run-id>/ and its report
 
 Run "statebench <command> --help" for a command's flags.
 `;

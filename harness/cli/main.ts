@@ -32,6 +32,6 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const delegated = DELEGATED[command];
   if (delegated) return runDelegated(command, delegated, rest, io);
   const what = command.startsWith("-") ? `unknown flag "${command}"` : `unknown command "${command}"`;
-  say(io.stderr, `statebench: ${what}. Commands: up, bench, report, bench-ci. Run "statebench --help".`);
+  say(io.stderr, `statebench: ${what}. Commands: up, bench, report, bench-ci, import-k6. Run "statebench --help".`);
   return 2;
 }

@@ -11,6 +11,14 @@ export {
   startHaproxy,
 } from "./haproxy.ts";
 export { haproxyCommand, parseShowStat } from "./haproxy-runtime.ts";
+export {
+  createNetwork,
+  type NetnsHost,
+  type NetnsNetwork,
+  netnsSupport,
+  networkLeftovers,
+  sweepStaleNetworks,
+} from "./netns.ts";
 export { freePort } from "./ports.ts";
 export {
   type PostgresOptions,
@@ -19,6 +27,14 @@ export {
   postgresVersion,
   startPostgres,
 } from "./postgres.ts";
-export { type ChildHandle, isAlive, killAllChildren, liveChildren, type SpawnOptions, spawnChild } from "./process.ts";
+export {
+  type ChildHandle,
+  isAlive,
+  killAllChildren,
+  liveChildren,
+  onHarnessExit,
+  type SpawnOptions,
+  spawnChild,
+} from "./process.ts";
 export { pingRedis, type RedisOptions, type RedisServer, redisVersion, startRedis } from "./redis.ts";
 export { ensureRunDir, logTail, removeDir, sleep } from "./run-dir.ts";

@@ -32,6 +32,8 @@ export interface ChildHandle {
 }
 
 const live = new Set<ChildHandle>();
+/** Synchronous clean-ups that run when the harness exits (network namespaces, ...), after the children are killed. */
+const exitHooks = new Set<() => void>();
 const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p)) ?? null;
 let hooksInstalled = false;
 
@@ -62,6 +64,27 @@ export function killAllChildren(): void {
 }
 
 /**
+ * Runs `hook` (synchronous, idempotent) when the harness exits in any way a handler can see: a normal exit,
+ * Ctrl-C / SIGTERM / SIGHUP, an uncaught exception. Returns a function that unregisters it.
+ */
+export function onHarnessExit(hook: () => void): () => void {
+  installHooks();
+  exitHooks.add(hook);
+  return () => exitHooks.delete(hook);
+}
+
+function runExitHooks(): void {
+  killAllChildren();
+  for (const hook of exitHooks) {
+    try {
+      hook();
+    } catch {
+      // best effort: the others still run
+    }
+  }
+}
+
+/**
  * Why both layers: `setpriv --pdeathsig KILL` makes the kernel kill each child when the harness dies, even by
  * SIGKILL (no handler runs then); the hooks below cover normal exits, Ctrl-C and crashes. A signal handler only
  * acts when nobody else listens for that signal, so `statebench up` can stop gracefully in its own handler.
@@ -69,8 +92,8 @@ export function killAllChildren(): void {
 function installHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
-  process.on("exit", killAllChildren);
-  process.on("uncaughtExceptionMonitor", killAllChildren);
+  process.on("exit", runExitHooks);
+  process.on("uncaughtExceptionMonitor", runExitHooks);
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(sig, () => {
       if (process.listenerCount(sig) > 1) return;
