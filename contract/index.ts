@@ -3,6 +3,7 @@
  * The contract test suite lives in `contract/suite/` and takes a base URL.
  */
 export * from "./errors.ts";
+export * from "./fast-parse.ts";
 export * from "./ids.ts";
 export * from "./limits.ts";
 export * from "./schemas.ts";

@@ -153,6 +153,22 @@ export const METRICS: MetricDef[] = [
     value: (r) => r.cpu.secondsPer1kBookings,
   },
   {
+    key: "forwardedShare",
+    label: "Actor requests forwarded (extra hop)",
+    unit: "%",
+    direction: "lower",
+    group: "cost",
+    // Runs recorded before owner routing have no `routing`; the stateless app has none by design.
+    value: (r) => r.routing?.forwardedShare ?? null,
+    text: (r) =>
+      r.app === "stateless"
+        ? "n/a (any replica serves)"
+        : r.routing?.forwardedShare == null
+          ? "not recorded"
+          : `${formatPercent(r.routing.forwardedShare)} of ${formatNumber(r.routing.local + r.routing.forwarded + r.routing.unavailable)}`,
+    noRatio: true,
+  },
+  {
     key: "peakRss",
     label: "Peak memory (stack)",
     unit: "MB",
@@ -168,6 +184,19 @@ export const METRICS: MetricDef[] = [
     group: "trust",
     value: (r) => (r.audit.valid === true ? 1 : r.audit.valid === false ? 0 : null),
     text: auditText,
+    noRatio: true,
+  },
+  {
+    key: "stalenessBound",
+    label: "Availability reads may lag writes by",
+    unit: "ms",
+    direction: "lower",
+    group: "trust",
+    value: (r) => r.availability?.stalenessBoundMs ?? null,
+    text: (r) => {
+      const bound = r.availability?.stalenessBoundMs;
+      return bound === undefined ? "not recorded" : bound === 0 ? "0 (exact)" : `≤ ${formatNumber(bound)} ms`;
+    },
     noRatio: true,
   },
   {

@@ -5,9 +5,9 @@ import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import pg from "pg";
 import pino, { type Logger } from "pino";
-import { BookingService } from "./booking/index.ts";
+import { type BoardOptions, BookingService } from "./booking/index.ts";
 import type { NodeConfig } from "./config.ts";
-import { createHttpApp, type Forward } from "./http/index.ts";
+import { createHttpApp, type Forward, httpErrorCounters } from "./http/index.ts";
 import { ActorSystem, type FenceCheck, LocalPlacement, migrate, PgJournal, type Placement } from "./runtime/index.ts";
 
 /** What the cluster (or a test) may plug into a node; all optional for a single node. */
@@ -21,6 +21,8 @@ export interface NodeParts {
   applicationName?: string;
   /** Extra sections merged into /metrics (the cluster's routing and ownership counters). */
   metrics?: () => Record<string, unknown>;
+  /** The boards' versions and change reports (the cluster's replicated availability view). */
+  boards?: BoardOptions;
 }
 
 /** A running node. `close()` is idempotent: stop accepting, flush the journal, stop actors, end the pool. */
@@ -64,10 +66,12 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
     journal,
     granularity: config.GRANULARITY,
     snapshotEvery: config.SNAPSHOT_EVERY,
+    boards: parts.boards,
   });
   await service.start();
 
   const startedAt = Date.now();
+  const httpErrors = httpErrorCounters();
   const metrics = () => {
     const runtime = system.stats();
     const booking = service.stats();
@@ -80,6 +84,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
       uptimeMs: Date.now() - startedAt,
       runtime,
       booking,
+      http: { ...httpErrors },
       // Flat journal counters the bench reads to compute events per journal transaction.
       journalEvents: j.eventsWritten,
       journalTransactions: j.transactions,
@@ -99,6 +104,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
     metrics,
     forward: parts.forward,
     extend: parts.extend,
+    errors: httpErrors,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));

@@ -2,6 +2,7 @@
 // transaction (whole run and the peak second), and PostgreSQL statements per confirmed booking
 // (pg_stat_statements). Bounded in count and time; 127.0.0.1 only.
 //   node --import tsx bench/stateful/hold-confirm.ts --granularity seat --seconds 10 --connections 64
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { startStack } from "../../harness/stack/index.ts";
@@ -37,10 +38,9 @@ const stack = await startStack({
   persistence,
   runDir: values["run-dir"],
   nodeCpu: values.cpu === "none" ? null : Number(values.cpu),
-  env: {
-    CLUSTER: values.cluster === "on" ? "on" : "off",
-    ...(values.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${values.profile}` } : {}),
-  },
+  env: { CLUSTER: values.cluster === "on" ? "on" : "off" },
+  // Node 20 refuses --cpu-prof in NODE_OPTIONS: it goes on the node's command line.
+  nodeArgs: values.profile ? ["--cpu-prof", `--cpu-prof-dir=${resolve(values.profile)}`] : undefined,
 });
 const node = stack.nodes[0];
 if (!node) throw new Error("no node");

@@ -1,20 +1,18 @@
 /**
- * Figures for the cluster (issue 5): hold+confirm throughput of 1 node vs 3 nodes behind HAProxy, each node
- * limited to NODE_CPU cores (cgroup quota; default 0.5), with the forwarded share and journal batching.
- *   node --import tsx bench/stateful/scale.ts [--nodes 1,3] [--cpu 0.5] [--seconds 10] [--workers 192]
- *     [--granularity section|seat] [--cluster on|off] [--target lb|owner]
- * Bounded: each run stops after `seconds`. Prints one JSON line per run.
+ * Scale-out of the stateful cluster (issue 12 item 4): confirmed bookings/s of 1 node vs N nodes behind the
+ * stack's HAProxy (owner routing), each node limited to `--cpu` cores (cgroup quota), with the node CPU per
+ * request, the forwarded share and where the machine's two cores went (so a saturated load generator or
+ * PostgreSQL shows up as such, not as an app limit).
+ *   node --import tsx bench/stateful/scale.ts [--nodes 1,3] [--cpu 0.5,0.25] [--seconds 10] [--workers 192]
+ *     [--granularity section|seat] [--cluster on|off]
+ * Bounded: each run stops after `seconds`. Prints one JSON line per run, then one per CPU quota with the ratios.
  */
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { startStack } from "../../harness/stack/index.ts";
+import { processTreeCpuS, readStatSync } from "../../harness/samplers/index.ts";
+import { type Stack, startStack } from "../../harness/stack/index.ts";
 import { closeLoadAgent, doubleSales, runBookingLoad } from "../../stateful-app/cluster/testing/booking-load.ts";
-import {
-  adminPool,
-  call,
-  createEvent,
-  routingTotals,
-  shardOfSeat,
-} from "../../stateful-app/cluster/testing/cluster.ts";
+import { call, createEvent, localShare, routingTotals } from "../../stateful-app/cluster/testing/cluster.ts";
 
 const { values } = parseArgs({
   options: {
@@ -25,86 +23,118 @@ const { values } = parseArgs({
     granularity: { type: "string", default: "section" },
     /** `off`: run the nodes without the cluster layer (CLUSTER=off; meaningful with one node only). */
     cluster: { type: "string", default: "on" },
-    /** `lb`: every request through HAProxy (round robin); `owner`: straight to the seat's owner (a smart client). */
-    target: { type: "string", default: "lb" },
   },
 });
-const cpu = Number(values.cpu) > 0 ? Number(values.cpu) : null;
 
-async function journalTotals(urls: string[]) {
-  const t = { transactions: 0, eventsWritten: 0, statements: 0, bookingsConfirmed: 0 };
-  for (const url of urls) {
-    const m = (await call(url, "GET", "/metrics"))?.json as
-      | { runtime: { journal: typeof t }; booking: { bookingsConfirmed: number } }
-      | undefined;
-    if (!m) continue;
-    t.transactions += m.runtime.journal.transactions;
-    t.eventsWritten += m.runtime.journal.eventsWritten;
-    t.statements += m.runtime.journal.statements;
-    t.bookingsConfirmed += m.booking.bookingsConfirmed;
-  }
-  return t;
+/** Busy CPU seconds of the whole machine so far (all cores), from /proc/stat. */
+async function machineBusyS(): Promise<number> {
+  const line = (await readFile("/proc/stat", "utf8")).split("\n")[0] ?? "";
+  const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / 100;
 }
 
-for (const n of values.nodes.split(",").map(Number)) {
-  const stack = await startStack({
-    app: "stateful",
-    nodes: n,
-    nodeCpu: cpu,
-    granularity: values.granularity as "seat" | "section",
-    env: values.cluster === "off" ? { CLUSTER: "off" } : {},
-  });
-  try {
-    const eventId = `scale-${n}-${Date.now()}`;
-    const seats = await createEvent(stack.url, eventId, 64, 500);
-    // Warm-up: activate actors and open connections, not measured.
-    await runBookingLoad({ urls: () => [stack.url], eventId, seats, workers: 8, durationMs: 2_000 });
-    const before = await journalTotals(stack.nodes.map((x) => x.url));
-    const routingBefore = await routingTotals(stack);
-    const seconds = Number(values.seconds);
-    let urls = (_seat: string) => [stack.url];
-    if (values.target === "owner") {
-      const db = adminPool(stack);
-      const res = await db.query<{ shard: number; url: string }>("SELECT shard, url FROM shard_owner ORDER BY shard");
-      await db.end();
-      const byShard = res.rows.map((r) => r.url);
-      urls = (seat) => [byShard[shardOfSeat(eventId, seat)] ?? stack.url];
-    }
-    const started = Date.now();
-    const result = await runBookingLoad({
-      urls,
-      eventId,
-      seats,
-      workers: Number(values.workers),
-      durationMs: seconds * 1000,
+/** CPU seconds so far of each role of the stack (nodes, haproxy, postgres with its backends, lb-sync), and ours. */
+async function cpuByRole(stack: Stack): Promise<Record<string, number>> {
+  const out: Record<string, number> = { node: 0, haproxy: 0, postgres: 0, "lb-sync": 0 };
+  for (const p of stack.processes()) {
+    const s = p.role === "postgres" ? processTreeCpuS(p.pid) : readStatSync(p.pid)?.cpuS;
+    out[p.role] = (out[p.role] ?? 0) + (s ?? 0);
+  }
+  const own = process.cpuUsage();
+  out.loadGenerator = (own.user + own.system) / 1e6;
+  return out;
+}
+
+async function confirmedByNodes(stack: Stack): Promise<number> {
+  let n = 0;
+  for (const node of stack.nodes) {
+    const m = (await call(node.url, "GET", "/metrics"))?.json as { booking?: { bookingsConfirmed: number } };
+    n += m?.booking?.bookingsConfirmed ?? 0;
+  }
+  return n;
+}
+
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+type Run = { nodes: number; confirmedPerSec: number; nodeCpuUsPerRequest: number };
+
+for (const cpuText of values.cpu.split(",")) {
+  const cpu = Number(cpuText) > 0 ? Number(cpuText) : null;
+  const runs: Run[] = [];
+  for (const n of values.nodes.split(",").map(Number)) {
+    const stack = await startStack({
+      app: "stateful",
+      nodes: n,
+      nodeCpu: cpu,
+      granularity: values.granularity as "seat" | "section",
+      env: values.cluster === "off" ? { CLUSTER: "off" } : {},
     });
-    const elapsed = (Date.now() - started) / 1000;
-    const after = await journalTotals(stack.nodes.map((x) => x.url));
-    const routing = await routingTotals(stack);
-    const forwarded = (routing.forwarded ?? 0) - (routingBefore.forwarded ?? 0);
-    const local = (routing.local ?? 0) - (routingBefore.local ?? 0);
-    const tx = after.transactions - before.transactions;
-    const confirmed = after.bookingsConfirmed - before.bookingsConfirmed;
-    console.log(
-      JSON.stringify({
+    try {
+      const eventId = `scale-${n}-${Date.now()}`;
+      const seats = await createEvent(stack.url, eventId, 64, 500);
+      // What the machine does without our load (other work on the shared cores, the idle stack): 2 s.
+      const idleFrom = await machineBusyS();
+      await new Promise((r) => setTimeout(r, 2_000));
+      const outsideBusyCores = round(((await machineBusyS()) - idleFrom) / 2, 2);
+      // Warm-up: activate actors, open connections, let the routing table settle; not measured.
+      await runBookingLoad({ urls: () => [stack.url], eventId, seats, workers: 8, durationMs: 2_000 });
+      const routingBefore = await routingTotals(stack);
+      const cpuBefore = await cpuByRole(stack);
+      const busyBefore = await machineBusyS();
+      const confirmedBefore = await confirmedByNodes(stack);
+      const started = Date.now();
+      const result = await runBookingLoad({
+        urls: () => [stack.url],
+        eventId,
+        seats,
+        workers: Number(values.workers),
+        durationMs: Number(values.seconds) * 1000,
+      });
+      const elapsed = (Date.now() - started) / 1000;
+      const busy = (await machineBusyS()) - busyBefore;
+      const cpuAfter = await cpuByRole(stack);
+      const routing = await routingTotals(stack);
+      const confirmed = (await confirmedByNodes(stack)) - confirmedBefore;
+      const requests = result.holds + result.acks.length + result.conflicts + result.unavailable;
+      const cores = Object.fromEntries(
+        Object.entries(cpuAfter).map(([role, s]) => [role, round((s - (cpuBefore[role] ?? 0)) / elapsed, 2)]),
+      );
+      const nodeCpuUsPerRequest = (((cores.node ?? 0) * elapsed) / Math.max(1, requests)) * 1e6;
+      const run = {
         nodes: n,
-        cluster: values.cluster,
-        target: values.target,
         cpuPerNode: cpu,
         granularity: values.granularity,
-        seconds: elapsed,
+        cluster: values.cluster,
+        seconds: round(elapsed, 1),
         confirmedPerSec: Math.round(result.acks.length / elapsed),
-        requestsPerSec: Math.round((result.holds + result.acks.length + result.conflicts) / elapsed),
+        confirmedByNodesPerSec: Math.round(confirmed / elapsed),
+        requestsPerSec: Math.round(requests / elapsed),
+        nodeCpuUsPerRequest: Math.round(nodeCpuUsPerRequest),
+        localShare: round(localShare(routingBefore, routing)),
         unavailable: result.unavailable,
         doubleSales: doubleSales(result.acks).length,
-        forwardedShare: forwarded + local === 0 ? 0 : Number((forwarded / (forwarded + local)).toFixed(3)),
-        eventsPerTransaction: tx === 0 ? 0 : Number(((after.eventsWritten - before.eventsWritten) / tx).toFixed(1)),
-        statementsPerConfirmedBooking:
-          confirmed === 0 ? null : Number(((after.statements - before.statements) / confirmed).toFixed(3)),
+        // Cores used during the window, by role, and by the whole machine (2 cores here; other work included).
+        cores,
+        machineBusyCores: round(busy / elapsed, 2),
+        outsideBusyCores,
+      };
+      console.log(JSON.stringify(run));
+      runs.push(run);
+    } finally {
+      await stack.stop();
+    }
+  }
+  const one = runs.find((r) => r.nodes === 1);
+  for (const r of runs.filter((x) => x.nodes > 1)) {
+    if (!one) break;
+    console.log(
+      JSON.stringify({
+        cpuPerNode: cpu,
+        compare: `${r.nodes} nodes vs 1`,
+        bookingsRatio: round(r.confirmedPerSec / Math.max(1, one.confirmedPerSec), 2),
+        cpuPerRequestRatio: round(r.nodeCpuUsPerRequest / Math.max(1, one.nodeCpuUsPerRequest), 2),
+        targets: { bookingsRatio: ">= 2.5", cpuPerRequestRatio: "<= 1.5" },
       }),
     );
-  } finally {
-    await stack.stop();
   }
 }
 await closeLoadAgent();

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { isDeepStrictEqual } from "node:util";
 import {
   Booking,
   type CreateEventRequest,
@@ -21,9 +22,16 @@ export function freshId(label: string): string {
   return `${label}-${randomBytes(6).toString("hex")}`;
 }
 
-/** The API's routes as typed calls. `*Ok` variants assert the success status and shape and return the body. */
+/**
+ * The API's routes as typed calls. `*Ok` variants assert the success status and shape and return the body.
+ * Availability reads after a write (`expectCounts`, `expectSeatStatus`) poll for up to `stalenessMs`, the app's
+ * documented staleness bound (`LIMITS.availabilityStalenessMs`; 0 for an app whose reads are exact).
+ */
 export class Api {
-  constructor(readonly client: Client) {}
+  constructor(
+    readonly client: Client,
+    readonly stalenessMs = 0,
+  ) {}
 
   putEvent(eventId: string, body: unknown): Promise<Reply> {
     return this.client.send("PUT", `/events/${eventId}`, { json: body });
@@ -49,10 +57,21 @@ export class Api {
     return summary;
   }
 
-  /** Asserts the event's counts (and that they add up to its capacity). */
+  /**
+   * Asserts the event's counts (and that they add up to its capacity), allowing the read to lag the writes
+   * before it by the staleness bound.
+   */
   async expectCounts(eventId: string, counts: Counts & { capacity?: number }): Promise<void> {
-    const { capacity, available, held, sold } = await this.summaryOk(eventId);
-    const actual = counts.capacity === undefined ? { available, held, sold } : { capacity, available, held, sold };
+    const read = async () => {
+      const { capacity, available, held, sold } = await this.summaryOk(eventId);
+      return counts.capacity === undefined ? { available, held, sold } : { capacity, available, held, sold };
+    };
+    let actual = await read();
+    const deadline = Date.now() + this.stalenessMs;
+    while (!isDeepStrictEqual(actual, counts) && Date.now() < deadline) {
+      await sleep(25);
+      actual = await read();
+    }
     assert.deepEqual(actual, counts, `counts of ${eventId}`);
   }
 
@@ -68,6 +87,33 @@ export class Api {
     const section = seatId.slice(0, seatId.lastIndexOf("-"));
     const seats = await this.seatsOk(eventId, `?section=${section}&limit=1000`);
     return seats.find((s) => s.seatId === seatId)?.status;
+  }
+
+  /** Asserts a seat's status in the listing, allowing the read to lag the writes before it by the bound. */
+  async expectSeatStatus(eventId: string, seatId: string, status: SeatStatus): Promise<void> {
+    let actual = await this.seatStatus(eventId, seatId);
+    const deadline = Date.now() + this.stalenessMs;
+    while (actual !== status && Date.now() < deadline) {
+      await sleep(25);
+      actual = await this.seatStatus(eventId, seatId);
+    }
+    assert.equal(actual, status, `status of ${seatId}`);
+  }
+
+  /** Asserts that `read()` gives `expected` within the staleness bound (an availability read after writes). */
+  async expectEventually<T>(read: () => Promise<T>, expected: T, message?: string): Promise<void> {
+    let actual = await read();
+    const deadline = Date.now() + this.stalenessMs;
+    while (!isDeepStrictEqual(actual, expected) && Date.now() < deadline) {
+      await sleep(25);
+      actual = await read();
+    }
+    assert.deepEqual(actual, expected, message);
+  }
+
+  /** Waits out the staleness bound: every availability read reflects the writes acknowledged before the call. */
+  settle(): Promise<void> {
+    return sleep(this.stalenessMs).then(() => {});
   }
 
   hold(eventId: string, body: unknown, opts: SendOptions = {}): Promise<Reply> {

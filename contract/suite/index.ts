@@ -30,8 +30,12 @@
  * - Seat listing: layout order (sections as given, numbers ascending), the first `limit` (1..1000, default 100)
  *   seats matching all filters; an unknown section is an empty list, not an error.
  * - Unknown routes and unsupported methods on known paths are 404 `not_found` (there is no 405).
- * - A body of exactly 64 KiB is accepted; over it is 413, also when sent chunked without Content-Length.
+ * - A body of exactly 64 KiB is accepted; over it is 413 on every route (GET and DELETE too), also when sent
+ *   chunked without Content-Length.
  * - 503 `unavailable` is retried (same request) only by the concurrency cases; elsewhere it fails the case.
+ * - Availability reads (summary, listing) may lag acknowledged writes by `LIMITS.availabilityStalenessMs`: the
+ *   read-after-write checks poll for up to the app's bound (`availabilityStalenessMs`; 0 = exact reads).
+ *   Holds, confirms, releases and booking reads are never stale.
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
@@ -55,6 +59,11 @@ export interface ContractSuiteOptions {
   baseUrl: () => string;
   /** Hold TTL of the events the expiry cases create (default 300 ms, at least `LIMITS.minHoldTtlMs`). */
   holdTtlMs?: number;
+  /**
+   * How long availability reads may lag acknowledged writes (default `LIMITS.availabilityStalenessMs`; 0 for an
+   * app whose reads are exact, which the suite then checks without waiting).
+   */
+  availabilityStalenessMs?: number;
   /** Cases to skip, by exact name, each with the reason. A name that matches no case fails the suite. */
   skip?: Array<{ test: string; reason: string }>;
 }
@@ -72,6 +81,10 @@ export interface ContractSuiteOptions {
  */
 export function runContractSuite(opts: ContractSuiteOptions): void {
   const shortTtlMs = opts.holdTtlMs ?? 300;
+  const stalenessMs = opts.availabilityStalenessMs ?? LIMITS.availabilityStalenessMs;
+  if (stalenessMs < 0 || stalenessMs > LIMITS.availabilityStalenessMs) {
+    throw new Error(`availabilityStalenessMs must be within 0..${LIMITS.availabilityStalenessMs}`);
+  }
   if (shortTtlMs < LIMITS.minHoldTtlMs) throw new Error(`holdTtlMs must be at least ${LIMITS.minHoldTtlMs}`);
   const skips = new Map<string, string>();
   for (const { test, reason } of opts.skip ?? []) {
@@ -81,7 +94,7 @@ export function runContractSuite(opts: ContractSuiteOptions): void {
   const client = new Client(opts.baseUrl);
   const registered = new Set<string>();
   const ctx: SuiteContext = {
-    api: new Api(client),
+    api: new Api(client, stalenessMs),
     shortTtlMs,
     test(name, fn) {
       if (registered.has(name)) throw new Error(`duplicate contract case name: ${name}`);

@@ -3,8 +3,8 @@ import type { Server } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { serve } from "@hono/node-server";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { limitBodyByLength } from "../body-limit.ts";
 import { ApiError, errorBody } from "../errors.ts";
 import { parseSeatId, seatId as toSeatId } from "../ids.ts";
 import { LIMITS } from "../limits.ts";
@@ -31,7 +31,8 @@ import { GENERATED_ID } from "./expect.ts";
  * - `malformed-json-500`: a body that is not JSON escapes as a 500;
  * - `no-expiry`: unconfirmed holds never expire;
  * - `release-frees-seat`: releasing an expired hold frees the seat even when another user now holds it;
- * - `header-only-body-limit`: the 64 KiB limit trusts Content-Length, so chunked bodies pass.
+ * - `header-only-body-limit`: the 64 KiB limit trusts Content-Length, so chunked bodies pass;
+ * - `writes-only-body-limit`: the 64 KiB limit guards PUT and POST only, so GET and DELETE accept any body.
  */
 export const BUGS = [
   "double-hold",
@@ -42,6 +43,7 @@ export const BUGS = [
   "no-expiry",
   "release-frees-seat",
   "header-only-body-limit",
+  "writes-only-body-limit",
 ] as const;
 export type Bug = (typeof BUGS)[number];
 
@@ -79,10 +81,13 @@ export function createReferenceApp(bugs: ReadonlySet<Bug> = new Set()): Hono {
   const tooLarge = (c: Context) => fail(c, new ApiError("payload_too_large", `body over ${LIMITS.maxBodyBytes} bytes`));
   const headerOnlyLimit: MiddlewareHandler = async (c, next) =>
     Number(c.req.header("content-length") ?? 0) > LIMITS.maxBodyBytes ? tooLarge(c) : next();
+  const limit = bugs.has("header-only-body-limit")
+    ? headerOnlyLimit
+    : limitBodyByLength({ maxSize: LIMITS.maxBodyBytes, onTooLarge: tooLarge });
   app.use(
-    bugs.has("header-only-body-limit")
-      ? headerOnlyLimit
-      : bodyLimit({ maxSize: LIMITS.maxBodyBytes, onError: tooLarge }),
+    bugs.has("writes-only-body-limit")
+      ? async (c, next) => (c.req.method === "PUT" || c.req.method === "POST" ? limit(c, next) : next())
+      : limit,
   );
   app.onError((err, c) =>
     err instanceof ApiError ? fail(c, err) : c.json(errorBody("internal", "internal error"), 500),

@@ -22,5 +22,6 @@ after(() => server?.close());
 runContractSuite({
   name: `reference app, bugs: ${[...bugs].join(", ") || "none"}`,
   baseUrl: () => server?.url ?? "http://server-not-started",
+  availabilityStalenessMs: 0,
   skip: JSON.parse(process.env.CONTRACT_SKIP ?? "[]"),
 });

@@ -41,3 +41,37 @@ export async function sumMetrics(stack: Stack | null, fields: string[]): Promise
   }
   return out;
 }
+
+/**
+ * Numeric `/metrics` fields of each running process, by process id: counters to difference per node, so a node
+ * that joins during a window counts from zero and one killed during it drops out instead of going negative.
+ */
+export async function metricsByNode(
+  stack: Stack | null,
+  fields: string[],
+): Promise<Map<string, Record<string, number>>> {
+  const out = new Map<string, Record<string, number>>();
+  for (const n of stack?.nodes.filter((x) => x.running()) ?? []) {
+    try {
+      const res = await request(`${n.url}/metrics`, { headersTimeout: 2000, bodyTimeout: 2000 });
+      const body = (await res.body.json()) as Record<string, unknown>;
+      const row: Record<string, number> = {};
+      for (const f of fields) if (typeof body[f] === "number") row[f] = body[f] as number;
+      out.set(n.id, row);
+    } catch {
+      // A dead or paused node has nothing to add.
+    }
+  }
+  return out;
+}
+
+/** Sum over the nodes present at `after` of (after - before), a node absent before counting from zero. */
+export function windowDelta(
+  before: Map<string, Record<string, number>>,
+  after: Map<string, Record<string, number>>,
+  field: string,
+): number {
+  let sum = 0;
+  for (const [id, row] of after) sum += Math.max(0, (row[field] ?? 0) - (before.get(id)?.[field] ?? 0));
+  return sum;
+}

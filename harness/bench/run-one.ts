@@ -10,7 +10,7 @@ import { runK6 } from "../k6/index.ts";
 import type { AckRecord, AppName, AppRunSummary, AuditResult } from "../results/types.ts";
 import { machineLoad, machineSampler, type OutsideUse, startRecorder, type WatchedProcess } from "../samplers/index.ts";
 import { type Stack, startStack } from "../stack/index.ts";
-import { drainWrites, sumMetrics } from "./drain.ts";
+import { drainWrites, metricsByNode, sumMetrics, windowDelta } from "./drain.ts";
 import { startFaults } from "./faults.ts";
 import type { BenchOptions } from "./options.ts";
 import { buildTimeSeries } from "./series.ts";
@@ -36,6 +36,8 @@ export interface RunOneContext {
 }
 
 const JOURNAL_FIELDS = ["journalEvents", "journalTransactions"];
+/** The stateful nodes' flat routing counters and declared staleness bound (`stateful-app/cluster`). */
+const ROUTING_FIELDS = ["routingLocal", "routingForwarded", "routingUnavailable", "availabilityStalenessBoundMs"];
 
 const appConfig = (c: RunOneContext): AppRunSummary["appConfig"] => ({
   ...c.options.appEnv,
@@ -133,6 +135,7 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
   let countersAtStart: Record<string, number> = {};
   let faults: ReturnType<typeof startFaults> | undefined;
   const journalBefore = await sumMetrics(stack, JOURNAL_FIELDS);
+  const routingBefore = await metricsByNode(stack, ROUTING_FIELDS);
   let driver: DriverResult;
   let sold = 0;
   let machineAtStart = edge();
@@ -172,6 +175,7 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
   }
   roles = { ...roles, ...targetRoles(t) };
   const journalAfter = await sumMetrics(stack, JOURNAL_FIELDS);
+  const routingAfter = await metricsByNode(stack, ROUTING_FIELDS);
 
   const drainS = stack ? await drainWrites(stack) : 0;
   c.log(drainS === null ? "writes did not drain within 60 s" : `writes drained in ${drainS.toFixed(1)} s`);
@@ -205,6 +209,19 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
     roles,
     journal:
       c.app === "stateful" ? { eventsPerTransaction: txs > 0 ? Math.round((events / txs) * 100) / 100 : null } : null,
+    routing:
+      c.app === "stateful"
+        ? {
+            local: windowDelta(routingBefore, routingAfter, "routingLocal"),
+            forwarded: windowDelta(routingBefore, routingAfter, "routingForwarded"),
+            unavailable: windowDelta(routingBefore, routingAfter, "routingUnavailable"),
+          }
+        : null,
+    // The app declares its bound in /metrics (a single stateful node, CLUSTER=off, and the stateless app: exact).
+    stalenessBoundMs: Math.max(
+      0,
+      ...[...routingBefore.values(), ...routingAfter.values()].map((m) => m.availabilityStalenessBoundMs ?? 0),
+    ),
     usesRedis: t.redisUrl !== null,
     audit,
     faults: faultRecords,

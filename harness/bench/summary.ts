@@ -1,5 +1,5 @@
 import type { DriverResult } from "../driver/types.ts";
-import type { AppName, AppRunSummary, AuditResult, FaultRecord } from "../results/types.ts";
+import type { AppName, AppRunSummary, AuditResult, FaultRecord, RoutingSummary } from "../results/types.ts";
 import type { SampleRow } from "../samplers/index.ts";
 
 export interface SummaryInput {
@@ -16,6 +16,10 @@ export interface SummaryInput {
   roles: Record<string, string>;
   /** Journal counters of the stateful app (null for the stateless app). */
   journal: { eventsPerTransaction: number | null } | null;
+  /** Routing counters of the stateful app over the window (null for the stateless app). */
+  routing: Omit<RoutingSummary, "forwardedShare"> | null;
+  /** The app's declared availability staleness bound, ms (0: exact reads). */
+  stalenessBoundMs: number;
   usesRedis: boolean;
   audit: AuditResult;
   faults: FaultRecord[];
@@ -81,6 +85,8 @@ export function buildAppSummary(i: SummaryInput): AppRunSummary {
     },
     redis: i.usesRedis ? { commands: d("redisCommands"), commandsPerBooking: per(d("redisCommands"), bookings) } : null,
     journal: i.journal,
+    routing: i.routing === null ? null : { ...i.routing, forwardedShare: forwardedShare(i.routing) },
+    availability: { stalenessBoundMs: i.stalenessBoundMs },
     cpu: {
       secondsByRole,
       secondsPer1kBookings: bookings > 0 ? round((systemCpu / bookings) * 1000, 3) : null,
@@ -99,6 +105,12 @@ export function buildAppSummary(i: SummaryInput): AppRunSummary {
     faults: i.faults,
     warnings: [],
   };
+}
+
+/** forwarded / (local + forwarded + unavailable): the actor-addressed requests that took a hop; null without any. */
+export function forwardedShare(r: Omit<RoutingSummary, "forwardedShare">): number | null {
+  const total = r.local + r.forwarded + r.unavailable;
+  return total === 0 ? null : round(r.forwarded / total, 4);
 }
 
 /** Warnings a sceptical reader wants first: the driver fell behind, a process saturated its CPU. */

@@ -17,6 +17,7 @@ export function resultTable(results: AppRunSummary[]): string {
     "sold out s",
     "stmts/booking",
     "CPU s/1k",
+    "forwarded",
     "audit",
   ];
   const rows = results.map((r) => [
@@ -31,6 +32,8 @@ export function resultTable(results: AppRunSummary[]): string {
     n(r.sellOutS, 1),
     n(r.db.statementsPerBooking, 3),
     n(r.cpu.secondsPer1kBookings, 2),
+    // Stateful: actor-addressed requests that took the forwarding hop (owner routing keeps it near 0).
+    r.routing?.forwardedShare == null ? "—" : `${n(r.routing.forwardedShare * 100, 1)}%`,
     r.audit.valid === true ? "ok" : r.audit.valid === false ? "FAILED" : "unknown",
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));

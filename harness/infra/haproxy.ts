@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BACKEND, haproxyConfig, SLOT_PREFIX } from "./haproxy-config.ts";
+import { BACKEND, type HaproxyRouting, haproxyConfig, SLOT_PREFIX } from "./haproxy-config.ts";
 import { haproxyCommand, parseShowStat } from "./haproxy-runtime.ts";
 import { freePort } from "./ports.ts";
 import { type ChildHandle, spawnChild } from "./process.ts";
@@ -23,6 +23,11 @@ export interface HaproxyOptions {
   /** HAProxy threads (default 1: the balancer shares the machine with the apps and the load generator). */
   threads?: number;
   balance?: "roundrobin" | "leastconn";
+  /**
+   * Route actor-addressed requests to their shard's owner (the stateful app): the shard -> server map starts
+   * empty at `<runDir>/shards.map` and is filled through the runtime API (`stateful-app/lb-sync`).
+   */
+  routing?: Omit<HaproxyRouting, "mapPath">;
   /** How long to wait for HAProxy itself, and then for each backend to pass its health check (default 15 s). */
   timeoutMs?: number;
 }
@@ -61,6 +66,10 @@ export interface Haproxy {
   process: ChildHandle;
   socketPath: string;
   configPath: string;
+  /** The owner-routing map file (shard -> server), as HAProxy names it; null without routing. */
+  mapPath: string | null;
+  /** Backend whose servers the nodes are. */
+  backend: string;
   /** Points a free slot at the backend and waits (unless `waitUp: false`) until its health check passes. */
   addBackend(backend: Backend, opts?: { waitUp?: boolean }): Promise<void>;
   /** Stops new requests to the backend, letting requests in flight finish (call before a graceful stop). */
@@ -110,6 +119,8 @@ export async function startHaproxy(opts: HaproxyOptions = {}): Promise<Haproxy> 
   if (Buffer.byteLength(socketPath) > 100) throw new Error(`haproxy: socket path too long: ${socketPath}`);
   const configPath = join(runDir, "haproxy.cfg");
   const logFile = join(logs, "haproxy.log");
+  const mapPath = opts.routing ? join(runDir, "shards.map") : null;
+  if (mapPath) writeFileSync(mapPath, "# shard -> server, filled through the runtime API\n");
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const slots: Slot[] = Array.from({ length: opts.slots ?? 32 }, (_, i) => ({
     name: `${SLOT_PREFIX}${i + 1}`,
@@ -130,6 +141,7 @@ export async function startHaproxy(opts: HaproxyOptions = {}): Promise<Haproxy> 
       slots: slots.length,
       threads: opts.threads ?? 1,
       balance: opts.balance ?? "roundrobin",
+      routing: opts.routing && mapPath ? { ...opts.routing, mapPath } : undefined,
     });
     writeFileSync(configPath, config);
     const started = spawnChild({ label: "haproxy", command: "haproxy", args: ["-db", "-f", configPath], logFile });
@@ -241,6 +253,8 @@ export async function startHaproxy(opts: HaproxyOptions = {}): Promise<Haproxy> 
     process: proc,
     socketPath,
     configPath,
+    mapPath,
+    backend: BACKEND,
     addBackend,
     drainBackend: async (id) => {
       await command(`set server ${BACKEND}/${slotOf(id).name} state drain`);

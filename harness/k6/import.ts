@@ -2,6 +2,7 @@ import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import { createGunzip } from "node:zlib";
+import { LIMITS } from "../../contract/index.ts";
 import type { ScenarioOverrides } from "../../scenarios/index.ts";
 import { loadScenario, withOverrides } from "../../scenarios/index.ts";
 import { auditRun } from "../audit/index.ts";
@@ -149,6 +150,9 @@ export async function importK6Run(o: ImportOptions): Promise<{ dir: string; summ
     rows: [],
     roles: {},
     journal: s.app === "stateful" ? { eventsPerTransaction: null } : null,
+    // The pods' /metrics are not collected here: the clustered stateful app declares the contract's bound.
+    routing: null,
+    stalenessBoundMs: s.app === "stateful" ? LIMITS.availabilityStalenessMs : 0,
     usesRedis: false,
     audit,
     faults: [],

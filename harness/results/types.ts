@@ -108,6 +108,16 @@ export interface AppRunSummary {
   redis: { commands: number; commandsPerBooking: number | null } | null;
   /** Stateful app: events per journal transaction (group commit efficiency). */
   journal: { eventsPerTransaction: number | null } | null;
+  /**
+   * Stateful app: where its actor-addressed requests (hold, confirm, release, booking read, event creation) were
+   * served, from the nodes' /metrics counters over the measured window (nodes killed during it are missing):
+   * `local` reached the owning node with no hop, `forwarded` took one hop, `unavailable` got a 503 from routing.
+   * `forwardedShare` = forwarded / (local + forwarded + unavailable), null without such requests. Null for the
+   * stateless app (any replica serves any request).
+   */
+  routing: RoutingSummary | null;
+  /** How far availability reads (summary, listing) may lag acknowledged writes, as the app declares it (0: exact). */
+  availability: { stalenessBoundMs: number };
   cpu: {
     secondsByRole: Record<string, number>;
     secondsPer1kBookings: number | null;
@@ -135,6 +145,13 @@ export interface MachineLoad {
   busy: boolean;
   /** The outside processes that used the most CPU in the window, in % of one core. */
   busiest: Array<{ pid: number; command: string; cpuPercent: number }>;
+}
+
+export interface RoutingSummary {
+  local: number;
+  forwarded: number;
+  unavailable: number;
+  forwardedShare: number | null;
 }
 
 export interface RunSummary {

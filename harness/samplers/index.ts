@@ -12,6 +12,7 @@ export {
   type OutsideUse,
 } from "./machine.ts";
 export { postgresSampler } from "./postgres.ts";
+export { type ProcStat, processTreeCpuS, readStatSync } from "./proc.ts";
 export { processSampler, type WatchedProcess } from "./processes.ts";
 export { type Recorder, type RecorderOptions, startRecorder } from "./recorder.ts";
 export { parseInfo, redisSampler } from "./redis.ts";

@@ -16,6 +16,8 @@ export interface ProcStat {
   state: string;
   /** utime + stime of the process (all its threads). */
   cpuS: number;
+  /** The kernel's part of `cpuS` (stime: system calls, socket writes, page faults). */
+  sysS: number;
   /** cutime + cstime: the CPU of children it has waited for. */
   childrenCpuS: number;
   /** Start time in clock ticks since boot: with the pid, it names a process (pids are reused). */
@@ -36,6 +38,7 @@ export function parseStat(pid: number, text: string): ProcStat {
     pgrp: n(2),
     comm,
     cpuS: (n(11) + n(12)) / CLOCK_TICKS,
+    sysS: n(12) / CLOCK_TICKS,
     childrenCpuS: (n(13) + n(14)) / CLOCK_TICKS,
     startTicks: n(19),
     rssMb: (n(21) * 4096) / 1024 / 1024,
@@ -123,3 +126,19 @@ function parentIndex(scan: Map<number, ProcStat>): Map<number, number[]> {
 
 /** True where this kernel lists children per task (CONFIG_PROC_CHILDREN); else trees need a full scan. */
 export const HAS_CHILDREN_FILES = childrenOf(process.pid) !== undefined;
+
+/**
+ * CPU seconds of a process and all its descendants, alive or exited-and-reaped (for a PostgreSQL postmaster:
+ * every backend that ever ran), so the figure only grows while the root lives. Undefined once the root exited.
+ */
+export function processTreeCpuS(pid: number): number | undefined {
+  const root = readStatSync(pid);
+  if (root === undefined) return undefined;
+  let cpu = root.cpuS + root.childrenCpuS;
+  for (const child of descendantsOf(pid).slice(1)) {
+    // A live descendant's own reaped children count in its cutime.
+    const stat = readStatSync(child);
+    if (stat) cpu += stat.cpuS + stat.childrenCpuS;
+  }
+  return cpu;
+}

@@ -1,8 +1,11 @@
 /** Which app a stack runs. */
 export type AppName = "stateless" | "stateful";
 
-/** What a process of the stack is: a stateless API replica, a stateless BullMQ worker or a stateful actor node. */
-export type NodeRole = "api" | "worker" | "node";
+/**
+ * What a process of the stack is: a stateless API replica, a stateless BullMQ worker, a stateful actor node, or
+ * the stateful deployment's routing-table publisher beside HAProxy.
+ */
+export type NodeRole = "api" | "worker" | "node" | "lb-sync";
 
 /** Knobs that become app env vars; unset ones are left to the app's own default. */
 export interface AppKnobs {
@@ -24,6 +27,10 @@ export interface ProcessContext {
   databaseUrl: string;
   redisUrl: string | null;
   knobs: AppKnobs;
+  /** The stack's node-to-node secret (CLUSTER_SECRET), fresh for every stack. */
+  clusterSecret?: string;
+  /** The stack's HAProxy, for the routing-table publisher. */
+  haproxy?: { runtime: string; map: string | null; backend: string };
 }
 
 /** How to launch one kind of process of an app. `entry` is relative to the project root. */
@@ -42,6 +49,10 @@ export interface AppDefinition {
   node: ProcessKind;
   /** Processes beside HAProxy (`--workers N`), not balanced. */
   worker?: ProcessKind;
+  /** One process beside HAProxy, started with it (the stateful app's routing-table publisher). */
+  sidecar?: ProcessKind;
+  /** HAProxy routes actor-addressed requests to their shard's owner (else plain round robin). */
+  ownerRouting: boolean;
   needsRedis: boolean;
 }
 
@@ -70,6 +81,7 @@ export const APPS: AppRegistry = {
   stateless: {
     name: "stateless",
     needsRedis: true,
+    ownerRouting: false,
     node: {
       role: "api",
       entry: "stateless-app/main.ts",
@@ -86,6 +98,7 @@ export const APPS: AppRegistry = {
   stateful: {
     name: "stateful",
     needsRedis: false,
+    ownerRouting: true,
     node: {
       role: "node",
       entry: "stateful-app/main.ts",
@@ -94,11 +107,28 @@ export const APPS: AppRegistry = {
         ...common(ctx),
         ADVERTISE_URL: `http://127.0.0.1:${ctx.port}`,
         ...defined({
+          CLUSTER_SECRET: ctx.clusterSecret,
           PERSISTENCE: ctx.knobs.persistence,
           GRANULARITY: ctx.knobs.granularity,
           SHARDS: ctx.knobs.shards,
         }),
       }),
+    },
+    sidecar: {
+      role: "lb-sync",
+      entry: "stateful-app/lb-sync/main.ts",
+      idPrefix: "lb-sync",
+      env: (ctx) => {
+        if (!ctx.haproxy) throw new Error("the routing-table publisher needs the stack's HAProxy");
+        return {
+          PORT: String(ctx.port),
+          HOST: "127.0.0.1",
+          DATABASE_URL: ctx.databaseUrl,
+          HAPROXY_RUNTIME: ctx.haproxy.runtime,
+          HAPROXY_BACKEND: ctx.haproxy.backend,
+          ...defined({ HAPROXY_MAP: ctx.haproxy.map ?? undefined }),
+        };
+      },
     },
   },
 };

@@ -34,6 +34,11 @@ export interface LaunchOptions {
   /** Unique per stack, so two stacks on one machine never share a cgroup. */
   cgroupPrefix: string;
   readyTimeoutMs: number;
+  /**
+   * Node flags before the entry (e.g. `--cpu-prof`, `--cpu-prof-dir=DIR`: Node refuses those in NODE_OPTIONS).
+   * The same for every process of the stack, whichever app it runs.
+   */
+  nodeArgs?: readonly string[];
   warn(message: string): void;
 }
 
@@ -75,7 +80,7 @@ export async function launchNode(
     const handle = spawnChild({
       label: id,
       command: process.execPath,
-      args: ["--import", "tsx", join(opts.root, kind.entry)],
+      args: [...(opts.nodeArgs ?? []), "--import", "tsx", join(opts.root, kind.entry)],
       cwd: opts.root,
       env,
       logFile,

@@ -25,6 +25,8 @@ export interface StackOptions extends AppKnobs {
   nodeCpu?: number | null;
   /** Extra env for every app process (wins over the stack's). */
   env?: Record<string, string>;
+  /** Node flags for every app process (`--cpu-prof --cpu-prof-dir=DIR`; not allowed in NODE_OPTIONS). */
+  nodeArgs?: readonly string[];
   /** Logs go to `<runDir>/logs/<id>.log`. Default: a fresh temp folder, removed by `stop()` unless `keepRunDir`. */
   runDir?: string;
   keepRunDir?: boolean;
@@ -54,9 +56,13 @@ export interface Stack {
   databaseUrl: string;
   /** Null for an app that does not use Redis. */
   redisUrl: string | null;
+  /** The node-to-node secret the stack gave its stateful nodes (CLUSTER_SECRET). */
+  clusterSecret: string;
   haproxy: Haproxy;
-  /** App processes still running (workers included), in start order. */
+  /** App processes still running (workers included, the routing-table publisher not), in start order. */
   readonly nodes: AppNode[];
+  /** The process beside HAProxy (the stateful app's routing-table publisher), or null. */
+  readonly sidecar: AppNode | null;
   /** Starts `n` more nodes and adds them to HAProxy once healthy. */
   addNodes(n: number): Promise<AppNode[]>;
   /** Sends a signal (default SIGKILL) to one process; waits for it to exit when the signal is fatal. HAProxy finds
@@ -85,7 +91,11 @@ async function settleAll<T>(promises: Array<Promise<T>>): Promise<T[]> {
 
 /** Fails before any server starts when an entry file is missing, naming it. */
 function checkEntries(def: AppDefinition, root: string, workers: number): void {
-  const entries = [def.node.entry, ...(def.worker && workers > 0 ? [def.worker.entry] : [])];
+  const entries = [
+    def.node.entry,
+    ...(def.worker && workers > 0 ? [def.worker.entry] : []),
+    ...(def.sidecar ? [def.sidecar.entry] : []),
+  ];
   for (const entry of entries) {
     if (!existsSync(join(root, entry))) {
       throw new Error(`${entry} is not built yet (the ${def.name} app needs ${join(root, entry)})`);
@@ -127,6 +137,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     cpu: opts.nodeCpu ?? null,
     cgroupPrefix: `statebench-${randomBytes(3).toString("hex")}`,
     readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
+    nodeArgs: opts.nodeArgs,
     warn,
   };
 
@@ -135,12 +146,20 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     counters.set(prefix, n);
     return `${prefix}-${n}`;
   };
+  const clusterSecret = randomBytes(24).toString("base64url");
   const start = async (kind: AppDefinition["node"], behindLb: boolean): Promise<RunningNode> => {
     if (!pg || !lb) throw new Error("stack is not running");
-    const ctx = { databaseUrl: pg.url, redisUrl: redis?.url ?? null, knobs: opts };
+    const ctx = {
+      databaseUrl: pg.url,
+      redisUrl: redis?.url ?? null,
+      knobs: opts,
+      clusterSecret,
+      haproxy: { runtime: lb.socketPath, map: lb.mapPath, backend: lb.backend },
+    };
     const id = nextId(kind.idPrefix);
     order.push(id);
-    const node = await launchNode(kind, id, ctx, launch);
+    // The sidecar is infrastructure beside HAProxy: no app CPU quota.
+    const node = await launchNode(kind, id, ctx, kind === def.sidecar ? { ...launch, cpu: null } : launch);
     // Keep start order (node-1, node-2, ...) although nodes become ready in any order.
     all.push(node);
     all.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
@@ -178,14 +197,20 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
             redis = s;
           })
         : Promise.resolve(),
-      startHaproxy({ runDir }).then((s) => {
+      startHaproxy({
+        runDir,
+        // The shard hash HAProxy computes must be the nodes': same shard count, same actor key kind.
+        routing: def.ownerRouting ? { shards: opts.shards ?? 128, granularity: opts.granularity ?? "seat" } : undefined,
+      }).then((s) => {
         lb = s;
       }),
     ]);
     const worker = def.worker;
+    const sidecar = def.sidecar;
     await settleAll([
       ...Array.from({ length: opts.nodes }, () => start(def.node, true)),
       ...(worker ? Array.from({ length: workers }, () => start(worker, false)) : []),
+      ...(sidecar ? [start(sidecar, false)] : []),
     ]);
   } catch (err) {
     await stopAll();
@@ -202,9 +227,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     runDir,
     databaseUrl: postgres.url,
     redisUrl: redisServer?.url ?? null,
+    clusterSecret,
     haproxy,
     get nodes() {
-      return all.filter((n) => n.running());
+      return all.filter((n) => n.running() && n.kind !== def.sidecar);
+    },
+    get sidecar() {
+      return all.find((n) => n.kind === def.sidecar && def.sidecar !== undefined) ?? null;
     },
     async addNodes(n) {
       if (stopping) throw new Error("stack is stopping");

@@ -1,5 +1,5 @@
 /** The ticket-booking domain on the actor runtime: event and seat actors, the seat board, the service facade. */
-export { EventBoard } from "./board.ts";
+export { type BoardOptions, EventBoard, seatVersion } from "./board.ts";
 export { newBookingId, newHoldId, seatOfId } from "./ids.ts";
 export { checkSeat, eventActor, type Granularity, type Layout, ownerOf } from "./layout.ts";
 export { type HoldRecord, type SeatCommand, type SeatEvent, seatActor } from "./seat-actor.ts";

@@ -19,11 +19,24 @@ export function ownerOf(layout: Layout, seatId: string): { kind: Granularity; id
   return { kind: "section", id: `${layout.eventId}/${section}` };
 }
 
+// Seats per section id, built once per layout (layouts never change): a booking looks its section up twice.
+const sectionSeats = new WeakMap<Layout, Map<string, number>>();
+
+/** The number of seats of section `id` in `layout`, or undefined when it has no such section. */
+export function seatsOfSection(layout: Layout, id: string): number | undefined {
+  let index = sectionSeats.get(layout);
+  if (index === undefined) {
+    index = new Map(layout.sections.map((s) => [s.id, s.seats]));
+    sectionSeats.set(layout, index);
+  }
+  return index.get(id);
+}
+
 /** Checks that the event has `seatId`; throws 404 naming `field` otherwise. */
 export function checkSeat(layout: Layout, seatId: string, field = "seatId"): void {
   const parsed = parseSeatId(seatId);
-  const section = parsed && layout.sections.find((s) => s.id === parsed.sectionId);
-  if (parsed === undefined || section === undefined || parsed.n > section.seats) {
+  const seats = parsed && seatsOfSection(layout, parsed.sectionId);
+  if (parsed === undefined || seats === undefined || parsed.n > seats) {
     throw new ApiError("not_found", `event ${layout.eventId} has no seat ${seatId}`, field);
   }
 }

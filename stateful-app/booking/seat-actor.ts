@@ -1,6 +1,7 @@
 import { ApiError, type Booking, type Hold } from "../../contract/index.ts";
 import type { ActorBehavior, ActorContext } from "../runtime/index.ts";
 import { newBookingId, newHoldId } from "./ids.ts";
+import { isoTime } from "./iso-time.ts";
 
 /**
  * The seat actor: owns one seat (granularity `seat`) or every seat of a section (granularity `section`); the
@@ -59,8 +60,15 @@ function emptyState(): SeatActorState {
 
 function apply(state: SeatActorState, e: SeatEvent): SeatActorState {
   if (e.t === "held") {
-    const { t: _t, ...fields } = e;
-    state.holds.set(e.holdId, { ...fields, state: "active" });
+    // Spelled out, not `{ ...rest }`: object rest/spread showed in every profile of a hold (same field order).
+    state.holds.set(e.holdId, {
+      seatId: e.seatId,
+      holdId: e.holdId,
+      userId: e.userId,
+      requestId: e.requestId,
+      expiresAt: e.expiresAt,
+      state: "active",
+    });
     state.index.set(occupantKey(e.seatId), e.holdId);
     state.index.set(requestKey(e.seatId, e.userId, e.requestId), e.holdId);
     return state;
@@ -82,7 +90,7 @@ const holdReply = (h: HoldRecord): Hold => ({
   holdId: h.holdId,
   seatId: h.seatId,
   userId: h.userId,
-  expiresAt: new Date(h.expiresAt).toISOString(),
+  expiresAt: isoTime(h.expiresAt),
 });
 
 const bookingReply = (ctx: Ctx, h: HoldRecord): Booking => ({
@@ -188,11 +196,12 @@ export function seatActor(
     onVisible,
     snapshot: {
       every: snapshotEvery,
-      save: (state) => [...state.holds.values()],
+      // Copies: the journal may serialise the snapshot after later turns changed these records.
+      save: (state) => Array.from(state.holds.values(), (h) => ({ ...h })),
       load: (data) => {
         const state = emptyState();
         for (const h of data as HoldRecord[]) {
-          state.holds.set(h.holdId, { ...h });
+          state.holds.set(h.holdId, h);
           if (h.state === "active" || h.state === "confirmed") state.index.set(occupantKey(h.seatId), h.holdId);
           state.index.set(requestKey(h.seatId, h.userId, h.requestId), h.holdId);
           if (h.bookingId !== undefined) state.index.set(bookingKey(h.bookingId), h.holdId);

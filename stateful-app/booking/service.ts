@@ -1,4 +1,5 @@
-// Cluster layer (issue 5) added `boardOf` and `reloadBoards` (fan-out reads and board reload on shard acquisition).
+// Cluster layer: `boards` (board versions and change reports), `boardOf`, `loadedBoards` and `replayBoard` feed the
+// replicated availability view (cluster/view-sync.ts).
 import {
   ApiError,
   type Booking,
@@ -10,7 +11,7 @@ import {
   type SeatsQuery,
 } from "../../contract/index.ts";
 import { type ActorSystem, actorKey, type Journal } from "../runtime/index.ts";
-import { EventBoard } from "./board.ts";
+import { type BoardOptions, EventBoard } from "./board.ts";
 import { seatOfId } from "./ids.ts";
 import { checkSeat, type EventEvent, eventActor, type Granularity, type Layout, ownerOf } from "./layout.ts";
 import { type SeatEvent, seatActor } from "./seat-actor.ts";
@@ -23,6 +24,8 @@ export interface BookingServiceOptions {
   granularity: Granularity;
   /** Seat/section actors snapshot every this many events (default 1000). */
   snapshotEvery?: number;
+  /** Versions of the boards' seat writes and the report of local changes (cluster: the replicated view). */
+  boards?: BoardOptions;
 }
 
 /** Domain counters for `/metrics`. */
@@ -90,29 +93,47 @@ export class BookingService {
     if (reply.created) await this.opts.system.flush();
     if (reply.created && !this.boards.has(eventId)) {
       // A fresh event has no seat events yet: an empty board, nothing to replay.
-      this.boards.set(eventId, { board: new EventBoard(reply.layout), ready: Promise.resolve(), loaded: true });
+      this.boards.set(eventId, {
+        board: new EventBoard(reply.layout, this.opts.boards),
+        ready: Promise.resolve(),
+        loaded: true,
+      });
     }
     return reply;
   }
 
+  // The hot paths below await only what is not cached yet (layout, board): each await is a microtask turn.
   async summary(eventId: string): Promise<EventSummary> {
-    const board = await this.board(await this.layout(eventId));
+    const board = this.cachedBoard(eventId) ?? (await this.board(await this.layout(eventId)));
     return { eventId, ...board.summary() };
   }
 
   async seats(eventId: string, query: SeatsQuery): Promise<Array<{ seatId: string; status: SeatStatus }>> {
-    const board = await this.board(await this.layout(eventId));
+    const board = this.cachedBoard(eventId) ?? (await this.board(await this.layout(eventId)));
     return board.list(query);
   }
 
+  /** `seats` as the JSON text of the listing answer (`{"seats":[...]}`). */
+  async seatsJson(eventId: string, query: SeatsQuery): Promise<string> {
+    const board = this.cachedBoard(eventId) ?? (await this.board(await this.layout(eventId)));
+    return board.listJson(query);
+  }
+
   async hold(eventId: string, body: HoldRequest): Promise<Hold> {
-    const layout = await this.layout(eventId);
+    const layout = this.layouts.get(eventId) ?? (await this.layout(eventId));
     checkSeat(layout, body.seatId);
-    const board = await this.board(layout);
+    const board = this.cachedBoard(eventId) ?? (await this.board(layout));
     const { kind, id } = ownerOf(layout, body.seatId);
     // A seat the board never saw an event for needs no recovery read (the flash sale's first holds).
     const fresh = board.untouched(body.seatId);
-    return this.opts.system.ask<Hold>(kind, id, { t: "hold", ...body, ttlMs: layout.holdTtlMs }, { fresh });
+    const command = {
+      t: "hold",
+      seatId: body.seatId,
+      userId: body.userId,
+      requestId: body.requestId,
+      ttlMs: layout.holdTtlMs,
+    } as const;
+    return this.opts.system.ask<Hold>(kind, id, command, { fresh });
   }
 
   async confirm(eventId: string, holdId: string): Promise<Booking> {
@@ -136,7 +157,7 @@ export class BookingService {
    */
   async routeKey(eventId: string, ref: { seatId?: string; generatedId?: string }): Promise<string> {
     if (ref.seatId === undefined && ref.generatedId === undefined) return actorKey("event", eventId);
-    const layout = await this.layout(eventId);
+    const layout = this.layouts.get(eventId) ?? (await this.layout(eventId));
     const seatId = ref.seatId ?? seatOfId(ref.generatedId ?? "");
     if (seatId === undefined) return actorKey("event", eventId);
     const { kind, id } = ownerOf(layout, seatId);
@@ -148,12 +169,24 @@ export class BookingService {
     return this.board(await this.layout(eventId));
   }
 
+  /** The event's board if it is loaded (no journal read). */
+  loadedBoard(eventId: string): EventBoard | undefined {
+    return this.cachedBoard(eventId);
+  }
+
+  /** Boards loaded so far (cluster: their seats are replicated to and from the other nodes). */
+  loadedBoards(): EventBoard[] {
+    return [...this.boards.values()].filter((e) => e.loaded).map((e) => e.board);
+  }
+
   /**
-   * Cluster: this node gained shards, so its boards are stale for their seats. Dropped boards reload from the
-   * journal on next use; the previous owner flushed (hand-off) or was fenced (failover) before the acquisition.
+   * Replays the event's journal into its board with the given versions (null skips a row). Cluster: after this
+   * node acquired shards, their seats are re-read with the new epoch (the previous owner flushed on hand-off, or
+   * was fenced on failover, before the acquisition).
    */
-  reloadBoards(): void {
-    this.boards.clear();
+  replayBoard(board: EventBoard, versionOf: (key: string, seqNr: number) => number | null): Promise<void> {
+    const prefix = `${board.layout.granularity}|${board.layout.eventId}/`;
+    return board.replay((fn) => this.opts.journal.replayPrefix(prefix, fn), versionOf);
   }
 
   stats(): BookingStats {
@@ -172,22 +205,28 @@ export class BookingService {
   }
 
   private async ownerOfId(eventId: string, generatedId: string, field: string) {
-    const layout = await this.layout(eventId);
+    const layout = this.layouts.get(eventId) ?? (await this.layout(eventId));
     const seatId = seatOfId(generatedId);
     if (seatId === undefined) throw new ApiError("not_found", `no ${field} ${generatedId} in event ${eventId}`, field);
     checkSeat(layout, seatId, field);
     return ownerOf(layout, seatId);
   }
 
+  /** The event's board when it is loaded already (the common case), without a microtask turn. */
+  private cachedBoard(eventId: string): EventBoard | undefined {
+    const entry = this.boards.get(eventId);
+    return entry?.loaded ? entry.board : undefined;
+  }
+
   /** The event's board, loading it from the journal the first time this node needs it. */
   private async board(layout: Layout): Promise<EventBoard> {
     let entry = this.boards.get(layout.eventId);
     if (entry === undefined) {
-      const board = new EventBoard(layout);
+      const board = new EventBoard(layout, this.opts.boards);
       const prefix = `${layout.granularity}|${layout.eventId}/`;
       const created: BoardEntry = { board, ready: Promise.resolve(), loaded: false };
       created.ready = board
-        .load((fn) => this.opts.journal.replayPrefix(prefix, fn))
+        .replay((fn) => this.opts.journal.replayPrefix(prefix, fn))
         .then(() => {
           created.loaded = true;
           this.wakeHeld(layout, board);

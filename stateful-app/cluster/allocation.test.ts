@@ -48,3 +48,13 @@ describe("allocate", () => {
     assert.deepEqual(allocate(8, []), []);
   });
 });
+
+describe("shardOf matches HAProxy's crc32,mod", () => {
+  it("is CRC-32 (IEEE) of the key's UTF-8 bytes, mod the shard count", () => {
+    // Known CRC-32 values (the check value of "123456789" is 0xCBF43926), as HAProxy's `crc32` converter gives.
+    assert.equal(shardOf("123456789", 2 ** 31), 0xcbf43926 % 2 ** 31);
+    assert.equal(shardOf("seat|e1/A-12", 128), 697918751 % 128);
+    // UTF-8 bytes, as HAProxy hashes them (not UTF-16 code units).
+    assert.equal(shardOf("section|é/A", 2 ** 31), 2198669487 % 2 ** 31);
+  });
+});

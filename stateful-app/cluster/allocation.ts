@@ -1,9 +1,10 @@
 import { shardOfKey } from "../runtime/placement.ts";
 
 /**
- * Key -> shard -> node. Keys hash to a fixed number of shards (FNV-1a, stable across processes); shards are
- * spread over the live nodes by rendezvous hashing with a load bound, so every node computes the same table from
- * the same member list without talking to the others, and a join or a death moves few shards.
+ * Key -> shard -> node. Keys hash to a fixed number of shards (CRC-32 of the actor key mod SHARDS, which HAProxy
+ * computes too); shards are spread over the live nodes by rendezvous hashing with a load bound, so every node
+ * computes the same table from the same member list without talking to the others, and a join or a death moves
+ * few shards.
  */
 
 /** 32-bit FNV-1a of a string's UTF-16 code units: fast, stable, good enough spread for shard keys. */

@@ -1,11 +1,7 @@
-import type { MiddlewareHandler } from "hono";
 import pino from "pino";
-import type { BookingService } from "../booking/index.ts";
 import type { NodeConfig } from "../config.ts";
 import { type StatefulNode, startNode } from "../node.ts";
-import { clusterReads } from "./booking-reads.ts";
-import { SERVED_BY } from "./forward.ts";
-import { fromPeer } from "./routing.ts";
+import { applicationName, clusterSecretFromDatabase } from "./schema.ts";
 import { type Cluster, clusterFromEnv } from "./setup.ts";
 
 /** A node that is a cluster member. `close()` = graceful leave (hand off every shard), then the node's close. */
@@ -14,38 +10,17 @@ export interface ClusteredNode extends StatefulNode {
 }
 
 /**
- * Counts where single-actor requests from clients were answered (local / forwarded / 503) and marks local answers
- * with `x-statebench-served-by`. Fan-out reads are counted by `clusterReads`.
- */
-function countRouting(cluster: Cluster): MiddlewareHandler {
-  const me = cluster.node.nodeId;
-  return async function routingCounter(c, next) {
-    if (fromPeer(c)) {
-      cluster.forwarder.count("fromPeers");
-      await next();
-      if (c.res.status !== 503) c.res.headers.set(SERVED_BY, me);
-      return;
-    }
-    await next();
-    const fanOut = c.req.method === "GET" && /^\/events\/[^/]+(\/seats)?\/?$/.test(c.req.path);
-    if (fanOut) return;
-    const servedBy = c.res.headers.get(SERVED_BY);
-    if (servedBy !== null) cluster.forwarder.count("forwarded");
-    else if (c.res.status === 503) cluster.forwarder.count("unavailable");
-    else {
-      cluster.forwarder.count("local");
-      c.res.headers.set(SERVED_BY, me);
-    }
-  };
-}
-
-/**
  * Starts an actor node as a member of the cluster: the runtime's placement is the cluster's shard ownership, the
- * journal is fenced by the shard epochs, requests for other nodes' shards are forwarded, summary and listing fan
- * out to the N nodes. Env knobs: see `clusterFromEnv`.
+ * journal is fenced by the shard epochs, requests for other nodes' shards are forwarded (the load balancer sends
+ * most requests to their owner already), the summary and the listing are answered from this node's replicated
+ * view of every seat (`view-sync.ts`). Env knobs: see
+ * `clusterFromEnv`; CLUSTER_SECRET authenticates node-to-node requests (default: a secret kept in the database).
  */
 export async function startClusteredNode(config: NodeConfig, env = process.env): Promise<ClusteredNode> {
   const logger = pino({ level: config.LOG_LEVEL, base: { node: config.NODE_ID } });
+  const secret =
+    env.CLUSTER_SECRET ||
+    (await clusterSecretFromDatabase(config.DATABASE_URL, applicationName(config.NODE_ID, "start", "secret")));
   const cluster = clusterFromEnv(
     {
       ...env,
@@ -53,6 +28,7 @@ export async function startClusteredNode(config: NodeConfig, env = process.env):
       SHARDS: String(config.SHARDS),
       ADVERTISE_URL: config.ADVERTISE_URL ?? `http://${config.HOST}:${config.PORT}`,
     },
+    secret,
     logger,
   );
   cluster.node.on("fatal", (reason) => {
@@ -60,21 +36,27 @@ export async function startClusteredNode(config: NodeConfig, env = process.env):
     logger.fatal({ err: reason.message }, "cluster ownership lost: exiting");
     process.exit(70);
   });
-  // The read routes need the service, which startNode builds before mounting them; until it returns they 503.
-  let service: BookingService | null = null;
   const node = await startNode(config, {
     placement: cluster.node,
     fence: cluster.node.fence,
-    forward: cluster.forwarder.forwardRequest,
+    forward: cluster.forwarder.route,
     applicationName: cluster.node.applicationName("journal"),
     logger,
-    metrics: () => ({ cluster: cluster.metrics() }),
-    extend: (app) => {
-      app.use("/events/*", countRouting(cluster));
-      clusterReads(cluster, () => service)(app);
+    boards: cluster.view.boardOptions,
+    metrics: () => {
+      const routing = cluster.forwarder.stats();
+      return {
+        cluster: cluster.metrics(),
+        // Flat counters the bench sums over the nodes for summary.json's `routing`.
+        routingLocal: routing.local,
+        routingForwarded: routing.forwarded,
+        routingUnavailable: routing.unavailable,
+        availabilityStalenessBoundMs: cluster.view.stalenessBoundMs,
+      };
     },
+    extend: (app) => cluster.view.routes(app),
   });
-  service = node.service;
+  cluster.view.start(node.service);
   cluster.attach(node.system);
   await cluster.node.start();
   let closing: Promise<void> | null = null;

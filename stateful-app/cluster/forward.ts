@@ -1,39 +1,38 @@
+import type { Context } from "hono";
 import { Pool } from "undici";
 import { errorBody } from "../../contract/errors.ts";
 import type { Route } from "../runtime/placement.ts";
-
-/** Header a forwarding node adds; a request carrying it is never forwarded again (one hop at most). */
-export const FORWARDED_BY = "x-statebench-forwarded-by";
-
-/** Response header naming the node whose actor answered (set by the forwarder on forwarded answers). */
-export const SERVED_BY = "x-statebench-served-by";
+import type { PeerAuth } from "./peer-auth.ts";
 
 /** Options for `Forwarder`. */
 export interface ForwarderOptions {
-  nodeId: string;
+  auth: PeerAuth;
   /** Keep-alive connections per peer (default 32). */
   connections?: number;
   /** Give up on a peer's answer after this long and answer 503 (default 5000 ms; a paused peer never answers). */
   timeoutMs?: number;
 }
 
-/** Request counters for /metrics: where this node's requests were served. */
+/**
+ * Where this node's actor-addressed requests were served (/metrics). With the load balancer routing by owner,
+ * `forwarded` is what a stale routing table (a shard that just moved) still costs.
+ */
 export interface RoutingStats {
-  /** Single-actor requests from clients answered by an actor of this node. */
+  /** Client requests answered by an actor of this node: they reached the owner with no hop. */
   local: number;
-  /** Single-actor requests from clients sent on to the owner. */
+  /** Client requests sent on to the owner (one hop). */
   forwarded: number;
+  /** Client requests answered 503 here: shard moving or no live owner. */
+  unavailable: number;
   /** Requests forwarded here by peers (counted as `forwarded` on the sender). */
   fromPeers: number;
-  /** Summary and listing reads, each asking all N nodes. */
-  fanOutReads: number;
-  /** Answered 503 here: shard moving, no live owner, or a second hop refused. */
-  unavailable: number;
+  /** Peer requests for a shard this node does not serve (the sender's table was stale): 503, never a second hop. */
+  refusedHops: number;
   /** Forwards that failed in transport (peer dead, paused, refused) and were answered 503. */
   forwardFailed: number;
 }
 
-const PASSED_HEADERS = ["content-type", "retry-after", "location"];
+const PASSED_HEADERS = ["content-type", "retry-after", "location"] as const;
 
 /** A 503 `unavailable` answer with Retry-After (whole seconds, at least 1). */
 export function unavailableResponse(retryAfterMs: number, message: string): Response {
@@ -46,78 +45,68 @@ export function unavailableResponse(retryAfterMs: number, message: string): Resp
   });
 }
 
+/** Path and query as received (Node's `req.url`), without building a URL object. */
+function pathOf(c: Context): string {
+  const raw = (c.env as { incoming?: { url?: string } } | undefined)?.incoming?.url;
+  if (raw !== undefined) return raw;
+  const url = new URL(c.req.url);
+  return url.pathname + url.search;
+}
+
 /**
- * Sends requests for shards owned elsewhere to their owner over one pooled keep-alive undici `Pool` per peer,
- * and counts local / forwarded / unavailable. A forward is never retried here: the caller gets the owner's answer
- * or a 503 (holds and confirms are idempotent, so the client may retry safely).
+ * The HTTP layer's `Forward` hook (`http/routes.ts`) in a cluster: counts where each actor-addressed request is
+ * served, and sends the ones for shards owned elsewhere to their owner over one pooled keep-alive undici `Pool`
+ * per peer. A peer's request (authenticated by the cluster secret) is never forwarded again. A forward is never
+ * retried here: the client gets the owner's answer or a 503 (holds and confirms are idempotent).
+ *
+ * The hop is kept cheap: the request headers are a prebuilt object, and the owner's answer is passed back as
+ * bytes with a plain header object, which `@hono/node-server` writes straight to the socket (an ArrayBuffer or a
+ * `Headers` instance would send the answer down its slow web-Response path).
  */
 export class Forwarder {
   private readonly pools = new Map<string, Pool>();
   private readonly counters: RoutingStats = {
     local: 0,
     forwarded: 0,
-    fromPeers: 0,
-    fanOutReads: 0,
     unavailable: 0,
+    fromPeers: 0,
+    refusedHops: 0,
     forwardFailed: 0,
   };
   private readonly connections: number;
   private readonly timeoutMs: number;
+  private readonly withJson: Record<string, string>;
+  private readonly auth: PeerAuth;
   private closed: Promise<void> | null = null;
 
-  constructor(private readonly opts: ForwarderOptions) {
+  constructor(opts: ForwarderOptions) {
+    this.auth = opts.auth;
     this.connections = opts.connections ?? 32;
     this.timeoutMs = opts.timeoutMs ?? 5000;
+    this.withJson = { ...this.auth.outgoing, "content-type": "application/json" };
   }
 
-  /**
-   * What to do with a request given its shard's route: `null` = serve it here; otherwise the Response to send
-   * (the owner's answer, or 503). `body` is the raw request body (read once by the caller, e.g. Hono's cached
-   * `c.req.arrayBuffer()`).
-   */
-  async dispatch(req: Request, route: Route, body?: () => Promise<ArrayBuffer>): Promise<Response | null> {
+  /** `Forward`: null = serve it here; otherwise the answer to send (the owner's, or a 503). */
+  readonly route = (c: Context, route: Route, body: string | undefined): Promise<Response> | null => {
+    const peer = this.auth.isPeer(c);
     if (route.kind === "local") {
-      this.counters.local++;
+      this.counters[peer ? "fromPeers" : "local"]++;
       return null;
+    }
+    if (peer) {
+      // The sender's table was stale; a second hop could loop while ownership moves.
+      this.counters.refusedHops++;
+      return Promise.resolve(unavailableResponse(200, "shard not owned by this node, retry"));
     }
     if (route.kind === "unavailable") {
       this.counters.unavailable++;
-      return unavailableResponse(route.retryAfterMs, "shard moving or its owner is down, retry");
-    }
-    if (req.headers.has(FORWARDED_BY)) {
-      // The sender's table was stale; a second hop could loop while ownership moves.
-      this.counters.unavailable++;
-      return unavailableResponse(200, "shard not owned by this node, retry");
+      return Promise.resolve(unavailableResponse(route.retryAfterMs, "shard moving or its owner is down, retry"));
     }
     this.counters.forwarded++;
-    const hasBody = req.method !== "GET" && req.method !== "HEAD" && body !== undefined;
-    const target = new URL(req.url);
-    return this.forward(
-      req.method,
-      target.pathname + target.search,
-      req.headers.get("content-type"),
-      route.url,
-      hasBody ? new Uint8Array(await body()) : undefined,
-    );
-  }
-
-  /**
-   * The HTTP layer's `Forward` hook (`http/routes.ts`): sends a whole request to the owner at `url`. Refuses a
-   * second hop with a 503.
-   */
-  readonly forwardRequest = async (
-    req: { method: string; path: string; headers: Headers; body?: string },
-    url: string,
-  ): Promise<Response> => {
-    if (req.headers.has(FORWARDED_BY)) return unavailableResponse(200, "shard not owned by this node, retry");
-    const body = req.body === undefined || req.body === "" ? undefined : Buffer.from(req.body);
-    return this.forward(req.method, req.path, req.headers.get("content-type"), url, body);
+    // Every body of the contract is JSON (the owner parses it whatever its declared type).
+    const hasBody = body !== undefined && body !== "";
+    return this.forward(c.req.method, pathOf(c), route.url, hasBody ? body : undefined);
   };
-
-  /** Counts one request (for counters not maintained by `dispatch`). */
-  count(kind: keyof RoutingStats): void {
-    this.counters[kind]++;
-  }
 
   stats(): RoutingStats {
     return { ...this.counters };
@@ -129,10 +118,10 @@ export class Forwarder {
     return this.closed;
   }
 
-  private pool(origin: string): Pool {
-    let pool = this.pools.get(origin);
+  private pool(url: string): Pool {
+    let pool = this.pools.get(url);
     if (!pool) {
-      pool = new Pool(origin, {
+      pool = new Pool(new URL(url).origin, {
         connections: this.connections,
         pipelining: 1,
         keepAliveTimeout: 30_000,
@@ -140,31 +129,27 @@ export class Forwarder {
         bodyTimeout: this.timeoutMs,
         connectTimeout: Math.min(this.timeoutMs, 2000),
       });
-      this.pools.set(origin, pool);
+      this.pools.set(url, pool);
     }
     return pool;
   }
 
-  private async forward(
-    method: string,
-    path: string,
-    contentType: string | null,
-    url: string,
-    body: Uint8Array | undefined,
-  ): Promise<Response> {
-    const headers: Record<string, string> = { [FORWARDED_BY]: this.opts.nodeId };
-    if (contentType) headers["content-type"] = contentType;
+  private async forward(method: string, path: string, url: string, body: string | undefined): Promise<Response> {
     try {
-      const res = await this.pool(new URL(url).origin).request({ method: method as "GET", path, headers, body });
-      const payload = await res.body.arrayBuffer();
-      const out = new Headers();
-      out.set(SERVED_BY, typeof res.headers[SERVED_BY] === "string" ? res.headers[SERVED_BY] : url);
+      const res = await this.pool(url).request({
+        method: method as "GET",
+        path,
+        headers: body === undefined ? this.auth.outgoing : this.withJson,
+        body,
+      });
+      const payload = new Uint8Array(await res.body.arrayBuffer());
+      const headers: Record<string, string> = {};
       for (const name of PASSED_HEADERS) {
         const v = res.headers[name];
-        if (typeof v === "string") out.set(name, v);
+        if (typeof v === "string") headers[name] = v;
       }
       const empty = res.statusCode === 204 || res.statusCode === 304 || payload.byteLength === 0;
-      return new Response(empty ? null : payload, { status: res.statusCode, headers: out });
+      return new Response(empty ? null : payload, { status: res.statusCode, headers });
     } catch (err) {
       this.counters.forwardFailed++;
       return unavailableResponse(500, `owner ${url} unreachable: ${(err as Error).message}`);

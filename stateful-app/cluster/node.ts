@@ -46,6 +46,7 @@ export class ClusterNode implements Placement {
   /** Local serving lease (performance.now() ms): see `beat`. */
   private leaseUntil = 0;
   private readonly inFlightHandOffs = new Set<Promise<void>>();
+  private target: { key: string; table: string[] } | null = null;
 
   constructor(opts: ClusterOptions) {
     this.nodeId = opts.nodeId;
@@ -288,7 +289,7 @@ export class ClusterNode implements Placement {
     this.live = live;
     if (this.leaving) return;
     const eligible = [...live.values()].filter((m) => m.status === "alive").map((m) => m.node);
-    const target = allocate(this.shardCount, eligible);
+    const target = this.targetFor(eligible);
     const wanted: number[] = [];
     const moving: number[] = [];
     for (let s = 0; s < this.shardCount; s++) {
@@ -314,6 +315,13 @@ export class ClusterNode implements Placement {
       this.inFlightHandOffs.add(p);
       void p.finally(() => this.inFlightHandOffs.delete(p));
     }
+  }
+
+  /** The target allocation for these members, computed again only when they change (this runs every poll). */
+  private targetFor(eligible: string[]): string[] {
+    const key = [...eligible].sort().join("\n");
+    if (this.target?.key !== key) this.target = { key, table: allocate(this.shardCount, eligible) };
+    return this.target.table;
   }
 
   /** Old owner's half of a hand-off: refuse new messages (503), drain and flush, then release the locks. */

@@ -1,25 +1,15 @@
-// Forwarding between two real HTTP servers on 127.0.0.1 (no database): local, forwarded, 503 and one-hop rules.
+// The Forward hook between two real HTTP servers on 127.0.0.1 (no database): local, forwarded, 503, one-hop rule,
+// and node-to-node trust (a client's copy of the internal headers without the secret changes nothing).
 import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import type { Placement, Route } from "../runtime/placement.ts";
-import { FORWARDED_BY, Forwarder } from "./forward.ts";
-import { clusterRouting } from "./routing.ts";
+import type { Route } from "../runtime/placement.ts";
+import { Forwarder } from "./forward.ts";
+import { CLUSTER_AUTH, FORWARDED_BY, PeerAuth } from "./peer-auth.ts";
 
-/** A fixed table: key "a.." local, "b.." on the peer, "x.." moving, "d.." on a dead peer. */
-class TablePlacement implements Placement {
-  readonly shards = 4;
-  constructor(private readonly table: Route[]) {}
-  shardOf(key: string): number {
-    return { a: 0, b: 1, x: 2, d: 3 }[key[0] as "a"] ?? 0;
-  }
-  route(shard: number): Route {
-    return this.table[shard] ?? { kind: "unavailable", retryAfterMs: 1000 };
-  }
-  onShardLost(): void {}
-}
+const SECRET = "a-test-cluster-secret";
 
 type Server = ReturnType<typeof serve>;
 const servers: Server[] = [];
@@ -33,30 +23,41 @@ function listen(app: Hono): Promise<string> {
   });
 }
 
-let peerUrl = "";
 let nodeUrl = "";
 let forwarder: Forwarder;
 
 before(async () => {
   const peer = new Hono();
   peer.post("/things/:key", async (c) =>
-    c.json({ served: "peer", key: c.req.param("key"), by: c.req.header(FORWARDED_BY), body: await c.req.json() }, 201, {
-      "retry-after": "7",
-    }),
+    c.json(
+      {
+        served: "peer",
+        key: c.req.param("key"),
+        by: c.req.header(FORWARDED_BY),
+        authenticated: c.req.header(CLUSTER_AUTH) === SECRET,
+        body: await c.req.json(),
+      },
+      201,
+      { "retry-after": "7" },
+    ),
   );
   peer.delete("/things/:key", (c) => c.body(null, 204));
-  peerUrl = await listen(peer);
+  const peerUrl = await listen(peer);
 
-  forwarder = new Forwarder({ nodeId: "n1", timeoutMs: 2000 });
-  const placement = new TablePlacement([
-    { kind: "local" },
-    { kind: "remote", url: peerUrl },
-    { kind: "unavailable", retryAfterMs: 1500 },
-    { kind: "remote", url: "http://127.0.0.1:9" },
-  ]);
+  forwarder = new Forwarder({ auth: new PeerAuth("n1", SECRET), timeoutMs: 2000 });
+  // Key "a..": local, "b..": on the peer, "x..": moving, "d..": on a dead peer.
+  const table: Record<string, Route> = {
+    a: { kind: "local" },
+    b: { kind: "remote", url: peerUrl },
+    x: { kind: "unavailable", retryAfterMs: 1500 },
+    d: { kind: "remote", url: "http://127.0.0.1:9" },
+  };
   const app = new Hono();
-  app.use("/things/:key", clusterRouting({ placement, forwarder, keyOf: (c) => c.req.param("key") }));
-  app.post("/things/:key", async (c) => c.json({ served: "local", body: await c.req.json() }, 200));
+  app.on(["POST", "DELETE"], "/things/:key", async (c) => {
+    const body = c.req.method === "POST" ? await c.req.text() : undefined;
+    const route = table[c.req.param("key")[0] ?? "a"] ?? { kind: "local" };
+    return (await forwarder.route(c, route, body)) ?? c.json({ served: "local", body: JSON.parse(body ?? "{}") });
+  });
   nodeUrl = await listen(app);
 });
 
@@ -75,18 +76,19 @@ async function call(method: string, key: string, headers: Record<string, string>
   return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
 }
 
-describe("cluster routing", () => {
+describe("cluster forwarding", () => {
   it("serves a local shard here", async () => {
     const r = await call("POST", "a1");
     assert.equal(r.status, 200);
     assert.deepEqual(r.json, { served: "local", body: { n: 1 } });
   });
 
-  it("forwards to the owner with the body, and passes its status and headers back", async () => {
+  it("forwards to the owner with the body and the cluster secret, and passes its status and headers back", async () => {
     const r = await call("POST", "b1");
     assert.equal(r.status, 201);
-    assert.deepEqual(r.json, { served: "peer", key: "b1", by: "n1", body: { n: 1 } });
+    assert.deepEqual(r.json, { served: "peer", key: "b1", by: "n1", authenticated: true, body: { n: 1 } });
     assert.equal(r.headers.get("retry-after"), "7");
+    assert.match(r.headers.get("content-type") ?? "", /application\/json/);
     const del = await call("DELETE", "b2");
     assert.equal(del.status, 204);
   });
@@ -98,9 +100,19 @@ describe("cluster routing", () => {
     assert.equal(r.headers.get("retry-after"), "2");
   });
 
-  it("never forwards twice", async () => {
-    const r = await call("POST", "b1", { [FORWARDED_BY]: "n0" });
+  it("never forwards a peer's request twice", async () => {
+    const r = await call("POST", "b1", { [FORWARDED_BY]: "n0", [CLUSTER_AUTH]: SECRET });
     assert.equal(r.status, 503);
+    const local = await call("POST", "a2", { [FORWARDED_BY]: "n0", [CLUSTER_AUTH]: SECRET });
+    assert.equal(local.status, 200);
+  });
+
+  it("treats a client's internal headers without the secret as an ordinary client request", async () => {
+    const forged = await call("POST", "b3", { [FORWARDED_BY]: "n0" });
+    assert.equal(forged.status, 201, "forwarded like any client request");
+    assert.equal(forged.json.by, "n1");
+    const wrong = await call("POST", "b4", { [FORWARDED_BY]: "n0", [CLUSTER_AUTH]: "not-the-cluster-secret" });
+    assert.equal(wrong.status, 201);
   });
 
   it("answers 503 when the owner is unreachable", async () => {
@@ -110,10 +122,13 @@ describe("cluster routing", () => {
   });
 
   it("counts where requests went", () => {
-    const s = forwarder.stats();
-    assert.equal(s.local, 1);
-    assert.equal(s.forwarded, 3);
-    assert.equal(s.unavailable, 2);
-    assert.equal(s.forwardFailed, 1);
+    assert.deepEqual(forwarder.stats(), {
+      local: 1,
+      forwarded: 5,
+      unavailable: 1,
+      fromPeers: 1,
+      refusedHops: 1,
+      forwardFailed: 1,
+    });
   });
 });

@@ -1,4 +1,5 @@
-import type pg from "pg";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
 
 /**
  * First key of every advisory lock the cluster takes (`pg_try_advisory_lock(LOCK_NAMESPACE, shard)`), so its
@@ -68,4 +69,32 @@ export function applicationName(nodeId: string, incarnation: string, role: strin
 /** The prefix shared by every session of one node incarnation. */
 export function sessionPrefix(nodeId: string, incarnation: string): string {
   return `sb/${nodeId}/${incarnation}/`;
+}
+
+/**
+ * The cluster's shared secret when the deployment sets no `CLUSTER_SECRET`: one random value kept in the cluster's
+ * database, created by the first node that asks (whoever can reach the database is trusted anyway). Reads it with
+ * a short-lived connection.
+ */
+export async function clusterSecretFromDatabase(databaseUrl: string, applicationName: string): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: applicationName });
+  await client.connect();
+  try {
+    // Serialised like the migration: nodes starting together must not race on CREATE TABLE.
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOCK_NAMESPACE, MIGRATION_KEY]);
+    await client.query(`CREATE TABLE IF NOT EXISTS cluster_secret (
+      id int PRIMARY KEY CHECK (id = 1),
+      secret text NOT NULL)`);
+    await client.query("INSERT INTO cluster_secret (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING", [
+      randomBytes(24).toString("base64url"),
+    ]);
+    await client.query("COMMIT");
+    const res = await client.query<{ secret: string }>("SELECT secret FROM cluster_secret WHERE id = 1");
+    const secret = res.rows[0]?.secret;
+    if (secret === undefined) throw new Error("cluster_secret: no row");
+    return secret;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }

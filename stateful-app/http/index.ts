@@ -3,11 +3,12 @@ import type { Logger } from "pino";
 import { errorBody } from "../../contract/index.ts";
 import type { BookingService } from "../booking/index.ts";
 import type { Placement } from "../runtime/index.ts";
-import { errorHandler } from "./errors.ts";
+import { limitBody } from "./body.ts";
+import { errorHandler, type HttpErrorCounters } from "./errors.ts";
 import { bookingRoutes, type Forward } from "./routes.ts";
 
-export { unavailable } from "./errors.ts";
-export type { Forward, ForwardRequest } from "./routes.ts";
+export { type HttpErrorCounters, httpErrorCounters, unavailable } from "./errors.ts";
+export type { Forward } from "./routes.ts";
 
 /** Options for `createHttpApp`. */
 export interface HttpAppOptions {
@@ -18,18 +19,24 @@ export interface HttpAppOptions {
   /** The JSON served at `GET /metrics`. */
   metrics: () => unknown;
   forward?: Forward;
-  /** Extra routes (the cluster's internal endpoints), mounted before the booking routes. */
+  /**
+   * Extra routes (the cluster's internal endpoints), mounted before the booking routes and after the body limit
+   * (64 KiB on every route).
+   */
   extend?: (app: Hono) => void;
+  /** Counted by the error handler (500s, client aborts); shown in /metrics by the caller. */
+  errors?: HttpErrorCounters;
 }
 
 /** The node's Hono app: `/health`, `/metrics`, the contract's routes, 404s and errors in the contract's shape. */
 export function createHttpApp(opts: HttpAppOptions): Hono {
   const app = new Hono();
+  app.use(limitBody);
   app.get("/health", (c) => c.json({ status: "ok", app: "stateful", node: opts.nodeId }));
   app.get("/metrics", (c) => c.json(opts.metrics()));
   opts.extend?.(app);
   bookingRoutes(app, opts);
   app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${c.req.path}`), 404));
-  app.onError(errorHandler(opts.logger));
+  app.onError(errorHandler(opts.logger, opts.errors));
   return app;
 }

@@ -1,29 +1,24 @@
 import type { Context, Hono } from "hono";
 import {
-  ConfirmRequest,
   CreateEventRequest,
   checkGeneratedId,
   checkId,
-  HoldRequest,
+  parseConfirmRequest,
+  parseHoldRequest,
   parseOrThrow,
-  SeatsQuery,
+  parseSeatsQuery,
 } from "../../contract/index.ts";
 import type { BookingService } from "../booking/index.ts";
-import type { Placement } from "../runtime/index.ts";
-import { limitBody, readJson } from "./body.ts";
+import type { Placement, Route } from "../runtime/index.ts";
+import { readJson } from "./body.ts";
 import { unavailable } from "./errors.ts";
 
-/** A request to hand to another node: what `Forward` receives. */
-export interface ForwardRequest {
-  method: string;
-  /** Path and query, e.g. `/events/e1/holds`. */
-  path: string;
-  headers: Headers;
-  body?: string;
-}
-
-/** Sends a request to the node at `url` that hosts its actor and returns that node's answer (cluster only). */
-export type Forward = (req: ForwardRequest, url: string) => Promise<Response>;
+/**
+ * The cluster's hook for every request addressed to one actor, given where its shard is served: null = serve it
+ * here, else the answer to send (the owner's, forwarded, or a 503). `body` is the raw request body, if any.
+ * Without it, a shard that is not local gets a 503.
+ */
+export type Forward = (c: Context, route: Route, body: string | undefined) => Promise<Response> | null;
 
 /** What the booking routes need. */
 export interface BookingRoutesOptions {
@@ -36,26 +31,20 @@ export interface BookingRoutesOptions {
 /**
  * The contract's booking routes. Every route that addresses one actor first asks the placement where that actor
  * lives: local requests are handled here, remote ones forwarded whole (cluster), moving shards get a 503. The
- * summary and the seat listing are answered from this node's boards (see `booking/board.ts` for the cluster
- * fan-out design).
+ * summary and the seat listing are answered from this node's boards (in a cluster, every node's boards are a
+ * replicated view of all seats: see `cluster/view-sync.ts`).
  */
 export function bookingRoutes(app: Hono, opts: BookingRoutesOptions): void {
   const { service, placement } = opts;
 
   async function routed(c: Context, key: string, body: string | undefined, handle: () => Promise<Response>) {
     const route = placement.route(placement.shardOf(key));
+    if (opts.forward !== undefined) return opts.forward(c, route, body) ?? handle();
     if (route.kind === "local") return handle();
-    if (route.kind === "remote" && opts.forward !== undefined) {
-      const url = new URL(c.req.url);
-      return opts.forward(
-        { method: c.req.method, path: url.pathname + url.search, headers: c.req.raw.headers, body },
-        route.url,
-      );
-    }
     return unavailable(c, route.kind === "unavailable" ? route.retryAfterMs : 1_000, `shard of ${key} is moving`);
   }
 
-  app.put("/events/:eventId", limitBody, async (c) => {
+  app.put("/events/:eventId", async (c) => {
     const eventId = checkId(c.req.param("eventId"), "eventId");
     const { json, text } = await readJson(c);
     const body = parseOrThrow(CreateEventRequest, json);
@@ -72,24 +61,24 @@ export function bookingRoutes(app: Hono, opts: BookingRoutesOptions): void {
 
   app.get("/events/:eventId/seats", async (c) => {
     const eventId = checkId(c.req.param("eventId"), "eventId");
-    const query = parseOrThrow(SeatsQuery, c.req.query(), "query");
-    return c.json({ seats: await service.seats(eventId, query) });
+    const query = parseSeatsQuery(c.req.query());
+    return c.body(await service.seatsJson(eventId, query), 200, { "content-type": "application/json" });
   });
 
-  app.post("/events/:eventId/holds", limitBody, async (c) => {
+  app.post("/events/:eventId/holds", async (c) => {
     const eventId = checkId(c.req.param("eventId"), "eventId");
     const { json, text } = await readJson(c);
-    const body = parseOrThrow(HoldRequest, json);
+    const body = parseHoldRequest(json);
     return routed(c, await service.routeKey(eventId, { seatId: body.seatId }), text, async () =>
       c.json(await service.hold(eventId, body), 201),
     );
   });
 
-  app.post("/events/:eventId/holds/:holdId/confirm", limitBody, async (c) => {
+  app.post("/events/:eventId/holds/:holdId/confirm", async (c) => {
     const eventId = checkId(c.req.param("eventId"), "eventId");
     const holdId = checkGeneratedId(c.req.param("holdId"), "holdId");
     const { json, text } = await readJson(c, true);
-    parseOrThrow(ConfirmRequest, json);
+    parseConfirmRequest(json);
     return routed(c, await service.routeKey(eventId, { generatedId: holdId }), text, async () =>
       c.json(await service.confirm(eventId, holdId)),
     );

@@ -182,6 +182,38 @@ describe("actor runtime", () => {
     assert.equal(journal.stats().recoveryQueries, 2, "writer's and the post-conflict recovery only");
   });
 
+  it("fresh hint in async mode: no recovery read; a wrong hint's conflict stops the activation", async () => {
+    const journal = new MemoryJournal();
+    const writer = system(journal);
+    await writer.ask("list", "f", { type: "add", item: "existing" });
+    const sys = system(journal, { mode: "async" });
+    // Write-behind answers before the append: the wrong hint's reply goes out (and is lost, as in a crash) ...
+    assert.equal(await sys.ask("list", "f", { type: "add", item: "x" }, { fresh: true }), 1);
+    await sys.flush();
+    // ... the append meets the journal's key and the activation stops before it serves anything else.
+    assert.equal(sys.isActive("list", "f"), false);
+    assert.deepEqual(
+      (({ freshActivations, freshConflicts, staleStops }) => ({ freshActivations, freshConflicts, staleStops }))(
+        sys.stats(),
+      ),
+      { freshActivations: 1, freshConflicts: 1, staleStops: 1 },
+    );
+    // The next activation recovers from the journal (the hint is ignored from now on) and continues it.
+    assert.equal(await sys.ask("list", "f", { type: "add", item: "y" }, { fresh: true }), 2);
+    await sys.flush();
+    assert.deepEqual(
+      journal.events.get("list|f")?.map((e) => JSON.parse(e.json).item),
+      ["existing", "y"],
+    );
+    // Right hints cost no recovery read: 20 new actors, 20 fresh activations, no query.
+    const before = journal.stats().recoveryQueries;
+    for (let i = 0; i < 20; i++) await sys.ask("list", `new-${i}`, { type: "add", item: "z" }, { fresh: true });
+    await sys.flush();
+    assert.equal(journal.stats().recoveryQueries, before);
+    assert.equal(sys.stats().freshActivations, 21);
+    assert.equal(journal.events.get("list|new-7")?.length, 1);
+  });
+
   it("sync mode pipelines turns: the next turn runs while the previous append is in flight", async () => {
     const journal = new GatedJournal();
     const sys = system(journal);

@@ -22,9 +22,15 @@ export interface ActorSystemOptions {
 export interface AskOptions {
   /**
    * The caller knows this actor has no journal yet (e.g. a seat nobody touched): if it must be activated, skip the
-   * recovery read. Honoured in sync mode only, where a wrong guess cannot leak: the actor's first turn must then
-   * persist, its append hits the journal's primary key, and the stale activation stops before any reply. After
-   * such a conflict the hint is ignored for that actor.
+   * recovery read. The caller gives it only for a command whose first turn persists (a hold), so a wrong guess
+   * meets the journal's primary key at that turn's append (its sequence numbers start at 1 again) and the
+   * activation stops (`staleStops`, `freshConflicts`); after such a conflict the hint is ignored for that actor.
+   * - sync mode: replies wait for that append, so a wrong guess never reaches a client.
+   * - async mode (write-behind): replies go out before the append, as for every write in that mode, so a wrong
+   *   guess can acknowledge what the journal then refuses: the acknowledgements of that one activation, given
+   *   before its first append failed, are lost like those of a crash (the audit reports them as lost). The
+   *   guess comes from the seat board, which sees every event of the actors it covers, so it is wrong only if
+   *   another writer appended behind the board's back (a stale owner is fenced out before it can).
    */
   fresh?: boolean;
 }
@@ -35,6 +41,8 @@ export interface RuntimeStats {
   activations: number;
   /** Activations that skipped the recovery read (`AskOptions.fresh`). */
   freshActivations: number;
+  /** Of those, activations whose first append met a journal the hint said did not exist (then stopped). */
+  freshConflicts: number;
   passivations: number;
   /** Activations stopped because the journal refused their append (stale) or their shard was lost. */
   staleStops: number;
@@ -57,7 +65,14 @@ export class ActorSystem {
   private readonly host: CellHost;
   private readonly idleMs: number;
   private readonly sweeper: NodeJS.Timeout;
-  private readonly counters = { activations: 0, freshActivations: 0, passivations: 0, staleStops: 0, shardStops: 0 };
+  private readonly counters = {
+    activations: 0,
+    freshActivations: 0,
+    freshConflicts: 0,
+    passivations: 0,
+    staleStops: 0,
+    shardStops: 0,
+  };
   /** Actors whose `fresh` hint proved wrong: always recovered from the journal. */
   private readonly notFresh = new Set<string>();
   private readonly turnCounters = { messages: 0, turns: 0 };
@@ -75,7 +90,10 @@ export class ActorSystem {
       detach: (cell) => this.detach(cell),
       onError: (cell, reason, err) => {
         if (err instanceof JournalConflictError || err instanceof JournalFencedError) this.counters.staleStops++;
-        if (err instanceof JournalConflictError && cell.fresh) this.notFresh.add(cell.key);
+        if (err instanceof JournalConflictError && cell.fresh) {
+          this.counters.freshConflicts++;
+          this.notFresh.add(cell.key);
+        }
         onError(cell.key, reason, err);
       },
     };
@@ -169,7 +187,7 @@ export class ActorSystem {
     }
     set.add(cell);
     this.counters.activations++;
-    if (fresh && this.mode === "sync" && !this.notFresh.has(key)) {
+    if (fresh && !this.notFresh.has(key)) {
       this.counters.freshActivations++;
       cell.fresh = true;
       cell.recovered({ snapshot: null, events: [] });

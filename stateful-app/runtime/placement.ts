@@ -1,3 +1,5 @@
+import { crc32 } from "node:zlib";
+
 /**
  * Placement: where an actor lives. The runtime asks it for the shard of every actor key and whether that shard is
  * hosted here; the HTTP layer asks it where to send a request. A single node uses `LocalPlacement`; the cluster
@@ -25,22 +27,15 @@ export interface Placement {
   onShardLost(cb: (shard: number) => void): void;
 }
 
-/** 32-bit FNV-1a over UTF-16 code units followed by murmur3's fmix32: stable across processes, cheap. */
+/**
+ * CRC-32 (IEEE 802.3, as zlib, gzip and PNG) of the key's UTF-8 bytes. The load balancer computes the same hash
+ * (HAProxy's `crc32` converter), so it can send a request straight to the node owning its actor.
+ */
 export function hashKey(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b) >>> 0;
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35) >>> 0;
-  h ^= h >>> 16;
-  return h >>> 0;
+  return crc32(text);
 }
 
-/** The shard of `key` among `shards` (same hash as the cluster's allocation table). */
+/** The shard of `key` among `shards`: `crc32(key) mod shards`, in HAProxy too (`crc32,mod(<shards>)`). */
 export function shardOfKey(key: string, shards: number): number {
   return hashKey(key) % shards;
 }

@@ -137,12 +137,35 @@ export function badInputCases({ api, test }: SuiteContext): void {
     expectOk(await api.hold(eventId, undefined, { raw: exact }), 201, Hold);
   });
 
+  test("bodies over 64 KiB on GET and DELETE routes: 413 payload_too_large, nothing released", async () => {
+    const eventId = await api.createEvent();
+    const held = await api.holdOk(eventId, "A-1");
+    const sold = await api.holdOk(eventId, "A-2", "bob");
+    const booking = await api.confirmOk(eventId, sold);
+    const raw = long(LIMITS.maxBodyBytes + 1);
+    const routes: Array<[Method, string]> = [
+      ["GET", `/events/${eventId}`],
+      ["GET", `/events/${eventId}/seats?limit=5`],
+      ["GET", `/events/${eventId}/bookings/${booking.bookingId}`],
+      ["DELETE", `/events/${eventId}/holds/${held.holdId}`],
+    ];
+    for (const [method, path] of routes) {
+      expectError(
+        await client.send(method, path, { raw, headers: { "content-type": "text/plain" } }),
+        "payload_too_large",
+      );
+    }
+    await api.expectCounts(eventId, { available: 8, held: 1, sold: 1 });
+  });
+
   test("nothing is written by bad input: summary, seats and request ids unchanged", async () => {
     const sections = [section];
     const eventId = await api.createEvent(sections);
     const held = await api.holdOk(eventId, "A-1", "alice");
     const sold = await api.holdOk(eventId, "A-2", "bob");
     await api.confirmOk(eventId, sold);
+    // Every read from now on reflects the writes above: what follows must change nothing.
+    await api.settle();
     const before = { summary: await api.summaryOk(eventId), seats: await api.seatsOk(eventId, "?limit=1000") };
     const requestId = freshId("r");
     const pad = long(LIMITS.maxBodyBytes);

@@ -18,7 +18,7 @@ export function holdCases({ api, test }: SuiteContext): void {
     const expiresAt = Date.parse(hold.expiresAt);
     assert.ok(expiresAt >= before + 120_000 - CLOCK_SLACK_MS, `expiresAt ${hold.expiresAt} too early`);
     assert.ok(expiresAt <= after + 120_000 + CLOCK_SLACK_MS, `expiresAt ${hold.expiresAt} too late`);
-    assert.equal(await api.seatStatus(eventId, "A-2"), "held");
+    await api.expectSeatStatus(eventId, "A-2", "held");
     await api.expectCounts(eventId, { available: 2, held: 1, sold: 0 });
   });
 
@@ -100,7 +100,7 @@ export function holdCases({ api, test }: SuiteContext): void {
     const eventId = await api.createEvent();
     const hold = await api.holdOk(eventId, "A-1", "alice");
     expectNoContent(await api.release(eventId, hold.holdId));
-    assert.equal(await api.seatStatus(eventId, "A-1"), "available");
+    await api.expectSeatStatus(eventId, "A-1", "available");
     await api.expectCounts(eventId, { available: 10, held: 0, sold: 0 });
     await api.holdOk(eventId, "A-1", "bob");
   });
@@ -111,7 +111,7 @@ export function holdCases({ api, test }: SuiteContext): void {
     expectNoContent(await api.release(eventId, hold.holdId));
     const bobs = await api.holdOk(eventId, "A-1", "bob");
     expectNoContent(await api.release(eventId, hold.holdId));
-    assert.equal(await api.seatStatus(eventId, "A-1"), "held");
+    await api.expectSeatStatus(eventId, "A-1", "held");
     await api.confirmOk(eventId, bobs);
   });
 
@@ -120,7 +120,7 @@ export function holdCases({ api, test }: SuiteContext): void {
     const hold = await api.holdOk(eventId, "A-1");
     const booking = await api.confirmOk(eventId, hold);
     expectError(await api.release(eventId, hold.holdId), "seat_unavailable");
-    assert.equal(await api.seatStatus(eventId, "A-1"), "sold");
+    await api.expectSeatStatus(eventId, "A-1", "sold");
     await api.expectCounts(eventId, { available: 9, held: 0, sold: 1 });
     assert.deepEqual(await api.confirmOk(eventId, hold), booking);
   });

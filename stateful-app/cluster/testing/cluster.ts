@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { request } from "undici";
 import { type Stack, startStack } from "../../../harness/stack/index.ts";
+import { parseMap, parseServersState, serverForUrl } from "../../lb-sync/servers.ts";
 import { actorKey, shardOfKey } from "../../runtime/index.ts";
 import { closeLoadAgent } from "./booking-load.ts";
 
@@ -81,6 +82,30 @@ export async function routingTotals(stack: Stack): Promise<Record<string, number
   return totals;
 }
 
+/**
+ * True when HAProxy's shard -> server map names, for every shard, the server of its owner in `shard_owner`, and
+ * that server is up: HAProxy then sends every actor-addressed request straight to its owner.
+ */
+export async function routingConverged(stack: Stack, db: pg.Pool): Promise<boolean> {
+  const { haproxy } = stack;
+  if (haproxy.mapPath === null) return false;
+  const servers = parseServersState(await haproxy.command(`show servers state ${haproxy.backend}`), haproxy.backend);
+  const map = parseMap(await haproxy.command(`show map ${haproxy.mapPath}`));
+  const up = new Set((await haproxy.stats()).filter((s) => s.registered && s.status === "UP").map((s) => s.slot));
+  const owners = await db.query<{ shard: number; url: string | null }>("SELECT shard, url FROM shard_owner");
+  return owners.rows.every((r) => {
+    const server = r.url === null ? null : serverForUrl(r.url, servers);
+    return server !== null && map.get(String(r.shard)) === server && up.has(server);
+  });
+}
+
+/** Share of actor-addressed client requests served by their owner with no hop, between two `routingTotals`. */
+export function localShare(before: Record<string, number>, after: Record<string, number>): number {
+  const d = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
+  const total = d("local") + d("forwarded") + d("unavailable");
+  return total === 0 ? 0 : d("local") / total;
+}
+
 /** A small admin pool on the stack's database. */
 export function adminPool(stack: Stack): pg.Pool {
   const pool = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
@@ -88,7 +113,7 @@ export function adminPool(stack: Stack): pg.Pool {
   return pool;
 }
 
-/** A 3-node section-actor cluster behind HAProxy for one test file, with an admin pool on its database. */
+/** A 3-node cluster (section actors unless told) behind HAProxy for one test file, with an admin pool. */
 export interface TestCluster {
   readonly stack: Stack;
   readonly db: pg.Pool;
@@ -98,11 +123,11 @@ export interface TestCluster {
  * Registers `before`/`after` hooks that start the cluster and stop it (with the admin pool and the load agent),
  * and returns it; read `stack` and `db` inside the tests, once `before` has run.
  */
-export function useCluster(): TestCluster {
+export function useCluster(opts: { granularity?: "seat" | "section" } = {}): TestCluster {
   let stack: Stack | undefined;
   let db: pg.Pool | undefined;
   before(async () => {
-    stack = await startStack({ app: "stateful", nodes: 3, granularity: "section" });
+    stack = await startStack({ app: "stateful", nodes: 3, granularity: opts.granularity ?? "section" });
     db = adminPool(stack);
   });
   after(async () => {
