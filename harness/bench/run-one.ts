@@ -7,9 +7,10 @@ import { auditRun } from "../audit/index.ts";
 import { prepareEvent, runDriver } from "../driver/index.ts";
 import type { DriverOptions, DriverResult } from "../driver/types.ts";
 import { runK6 } from "../k6/index.ts";
-import type { AckRecord, AppName, AppRunSummary, AuditResult } from "../results/types.ts";
+import type { AckRecord, AppName, AppRunSummary, AuditResult, ThresholdResult } from "../results/types.ts";
 import { machineLoad, machineSampler, type OutsideUse, startRecorder, type WatchedProcess } from "../samplers/index.ts";
 import { type Stack, startStack } from "../stack/index.ts";
+import { resolveSlo, runCapacitySearch, type SearchResult, type SearchSlo } from "./capacity/index.ts";
 import { drainWrites, metricsByNode, sumMetrics, windowDelta } from "./drain.ts";
 import { startFaults } from "./faults.ts";
 import type { BenchOptions } from "./options.ts";
@@ -137,6 +138,7 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
   const journalBefore = await sumMetrics(stack, JOURNAL_FIELDS);
   const routingBefore = await metricsByNode(stack, ROUTING_FIELDS);
   let driver: DriverResult;
+  let search: (SearchResult & { slo: SearchSlo }) | null = null;
   let sold = 0;
   let machineAtStart = edge();
   let machineAtEnd = machineAtStart;
@@ -144,11 +146,9 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
     await recorder.tick();
     countersAtStart = recorder.totals();
     machineAtStart = edge();
-    driver = await drive({
-      scenario: c.scenario,
+    const measured: Omit<DriverOptions, "scenario" | "phase"> = {
       baseUrl: t.url,
       eventId,
-      phase: "measure",
       seed: c.options.seed,
       allowRemote: t.allowRemote,
       onStart: (ms) => {
@@ -166,7 +166,12 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
           `${s.t + 1}s  ${s.requests} req/s  p99 ${s.latencyP99.toFixed(1)} ms  errors ${s.errors}  sold ${sold} (${s.bookings}/s)  in flight ${s.inFlight}`,
         );
       },
-    });
+    };
+    if (c.scenario.search) {
+      const slo = resolveSlo(c.scenario.search.slo, c.options.thresholds);
+      search = { slo, ...(await runCapacitySearch({ scenario: c.scenario, slo, drive, base: measured, log: c.log })) };
+      driver = search.driver;
+    } else driver = await drive({ ...measured, scenario: c.scenario, phase: "measure" });
     await recorder.tick();
     machineAtEnd = edge();
   } finally {
@@ -232,10 +237,36 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
     ...[...recorder.failures].map(([name, err]) => `sampler ${name} failed: ${err}`),
     ...(drainS === null ? ["writes did not drain within 60 s"] : []),
   ];
-  base.thresholds = evaluateThresholds([...parseThresholds(c.scenario.thresholds), ...c.options.thresholds], base);
+  base.capacity = search?.capacity ?? null;
+  base.thresholds = judgeThresholds(c, base, search);
   await writeFile(join(c.dir, "timeseries.json"), JSON.stringify(series));
   await writeFile(join(c.dir, "histograms.json"), JSON.stringify(driver.histograms));
   return { summary: base, skipped: null };
+}
+
+/**
+ * Thresholds and who set them: the scenario's (a finding when broken) and the user's (exit code 99). A capacity
+ * search judges them on the last step that held: its SLO held there by definition unless no step did, and the
+ * user's throughput thresholds ask that much capacity of the app.
+ */
+function judgeThresholds(
+  c: RunOneContext,
+  summary: AppRunSummary,
+  search: (SearchResult & { slo: SearchSlo }) | null,
+): ThresholdResult[] {
+  const own = (setBy: "scenario" | "user", r: ThresholdResult[]) => r.map((x) => ({ ...x, setBy }));
+  const scenario = parseThresholds(c.scenario.thresholds);
+  if (!search) {
+    return [
+      ...own("scenario", evaluateThresholds(scenario, summary)),
+      ...own("user", evaluateThresholds(c.options.thresholds, summary)),
+    ];
+  }
+  const at = search.capacityStep;
+  return [
+    ...own("scenario", evaluateThresholds(scenario, at)),
+    ...[...search.slo.perStep, ...search.slo.onCapacity].flatMap((t) => own(t.setBy, evaluateThresholds([t], at))),
+  ];
 }
 
 /** Stops every app process gracefully (SIGTERM: the stateful nodes flush their journals). False if that failed. */
