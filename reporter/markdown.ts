@@ -33,11 +33,15 @@ export function buildViewMarkdown(view: ReportView): string {
   const alerts = collectAlerts(view);
   const fails = alerts.filter((a) => a.level === "fail");
   const warns = alerts.filter((a) => a.level === "warn");
+  const findings = alerts.filter((a) => a.level === "finding");
   const out = [`## ${view.title}`, ""];
   if (fails.length > 0) {
     out.push(`> [!CAUTION]`, `> **Do not trust this run as is: ${fails.length} problem(s)**`);
     for (const a of fails) out.push(`> - ${cellText(`${a.scope}: ${a.message}`)}`);
     out.push("");
+  }
+  if (findings.length > 0) {
+    out.push(`**Findings (${findings.length})**`, "", ...findings.map((a) => `- ${a.scope}: ${a.message}`), "");
   }
   if (warns.length > 0) {
     out.push(`**Warnings (${warns.length})**`, "", ...warns.map((a) => `- ${a.scope}: ${a.message}`), "");

@@ -87,7 +87,8 @@ export async function runCapacitySearch(o: SearchOptions): Promise<SearchResult>
   return {
     driver: mergeDriverResults(runs),
     capacity: {
-      journeysPerS: held?.journeysPerS ?? 0,
+      // The rate the step held (its offered load); what it served is in its bookings/s and goodput.
+      journeysPerS: held?.offeredJourneysPerS ?? 0,
       bookingsPerS: held?.bookingsPerS ?? 0,
       slo: { p99Ms: o.slo.p99Ms, errorRate: o.slo.errorRate, thresholds: o.slo.perStep.map((t) => t.expr) },
       endedBy,
