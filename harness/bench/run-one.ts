@@ -7,7 +7,7 @@ import { auditRun } from "../audit/index.ts";
 import { prepareEvent, runDriver } from "../driver/index.ts";
 import type { DriverOptions, DriverResult } from "../driver/types.ts";
 import { runK6 } from "../k6/index.ts";
-import type { AckRecord, AppName, AppRunSummary, AuditResult, ThresholdResult } from "../results/types.ts";
+import type { AckRecord, AppName, AppRunSummary, AuditResult } from "../results/types.ts";
 import { machineLoad, machineSampler, type OutsideUse, startRecorder, type WatchedProcess } from "../samplers/index.ts";
 import { type Stack, startStack } from "../stack/index.ts";
 import { resolveSlo, runCapacitySearch, type SearchResult, type SearchSlo } from "./capacity/index.ts";
@@ -17,7 +17,7 @@ import type { BenchOptions } from "./options.ts";
 import { buildTimeSeries } from "./series.ts";
 import { buildAppSummary, loadWarnings } from "./summary.ts";
 import { stackTarget, type Target, targetRoles, targetSamplers } from "./target.ts";
-import { evaluateThresholds, parseThresholds } from "./thresholds.ts";
+import { judgeThresholds, parseThresholds } from "./thresholds.ts";
 import { verifyApp } from "./verify.ts";
 
 export interface RunOneResult {
@@ -238,35 +238,10 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
     ...(drainS === null ? ["writes did not drain within 60 s"] : []),
   ];
   base.capacity = search?.capacity ?? null;
-  base.thresholds = judgeThresholds(c, base, search);
+  base.thresholds = judgeThresholds(parseThresholds(c.scenario.thresholds), c.options.thresholds, base, search);
   await writeFile(join(c.dir, "timeseries.json"), JSON.stringify(series));
   await writeFile(join(c.dir, "histograms.json"), JSON.stringify(driver.histograms));
   return { summary: base, skipped: null };
-}
-
-/**
- * Thresholds and who set them: the scenario's (a finding when broken) and the user's (exit code 99). A capacity
- * search judges them on the last step that held: its SLO held there by definition unless no step did, and the
- * user's throughput thresholds ask that much capacity of the app.
- */
-function judgeThresholds(
-  c: RunOneContext,
-  summary: AppRunSummary,
-  search: (SearchResult & { slo: SearchSlo }) | null,
-): ThresholdResult[] {
-  const own = (setBy: "scenario" | "user", r: ThresholdResult[]) => r.map((x) => ({ ...x, setBy }));
-  const scenario = parseThresholds(c.scenario.thresholds);
-  if (!search) {
-    return [
-      ...own("scenario", evaluateThresholds(scenario, summary)),
-      ...own("user", evaluateThresholds(c.options.thresholds, summary)),
-    ];
-  }
-  const at = search.capacityStep;
-  return [
-    ...own("scenario", evaluateThresholds(scenario, at)),
-    ...[...search.slo.perStep, ...search.slo.onCapacity].flatMap((t) => own(t.setBy, evaluateThresholds([t], at))),
-  ];
 }
 
 /** Stops every app process gracefully (SIGTERM: the stateful nodes flush their journals). False if that failed. */

@@ -74,3 +74,37 @@ export function evaluateThresholds(thresholds: Threshold[], summary: ThresholdSu
     return { expr: t.expr, ok, actual };
   });
 }
+
+type OwnedThreshold = Threshold & { setBy: "scenario" | "user" };
+
+/** The parts of a capacity search the thresholds are judged with (harness/bench/capacity). */
+export interface SearchThresholds {
+  slo: { perStep: OwnedThreshold[]; onCapacity: OwnedThreshold[] };
+  /** The last step that held, or the first when none did. */
+  capacityStep: ThresholdSubject;
+}
+
+/**
+ * Thresholds and who set them: the scenario's (a finding when broken) and the user's (exit code 99). A capacity
+ * search judges them on the last step that held: its SLO held there by definition unless no step did, and the
+ * user's throughput thresholds ask that much capacity of the app.
+ */
+export function judgeThresholds(
+  scenario: Threshold[],
+  user: Threshold[],
+  summary: ThresholdSubject,
+  search: SearchThresholds | null,
+): ThresholdResult[] {
+  const own = (setBy: "scenario" | "user", r: ThresholdResult[]) => r.map((x) => ({ ...x, setBy }));
+  if (!search) {
+    return [
+      ...own("scenario", evaluateThresholds(scenario, summary)),
+      ...own("user", evaluateThresholds(user, summary)),
+    ];
+  }
+  const at = search.capacityStep;
+  return [
+    ...own("scenario", evaluateThresholds(scenario, at)),
+    ...[...search.slo.perStep, ...search.slo.onCapacity].flatMap((t) => own(t.setBy, evaluateThresholds([t], at))),
+  ];
+}

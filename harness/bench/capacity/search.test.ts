@@ -4,7 +4,7 @@ import { loadScenario, type Scenario, validateScenario } from "../../../scenario
 import { staircase } from "../../../scenarios/staircase.ts";
 import { prepareEvent, runDriver } from "../../driver/index.ts";
 import { startStubServer } from "../../driver/stub-server.ts";
-import { parseThresholds } from "../thresholds.ts";
+import { judgeThresholds, parseThresholds } from "../thresholds.ts";
 import { runCapacitySearch } from "./search.ts";
 import { resolveSlo } from "./slo.ts";
 
@@ -95,6 +95,36 @@ describe("capacity search against a stub with a known service rate", () => {
     assert.deepEqual(
       slo.onCapacity.map((t) => t.expr),
       ["bookings>100"],
+    );
+  });
+});
+
+describe("thresholds of a capacity run", () => {
+  const subject = (p99: number, bookingsPerS: number) => ({
+    latency: { count: 100, mean: p99 / 2, p50: p99 / 3, p90: p99 / 2, p99, p999: p99, max: p99 },
+    errors: { count: 0, rate: 0, byCode: {} },
+    throughput: { requestsPerS: 1000, journeysPerS: 250, bookingsPerS },
+    journeys: { scheduled: 1, started: 1, completed: 1, dropped: 0 },
+  });
+  it("are judged on the last step that held: the SLO holds there, a throughput demand asks that much capacity", () => {
+    const slo = resolveSlo({ p99Ms: 250, errorRate: 0.01 }, parseThresholds(["p99<200", "bookings>150"]));
+    const whole = subject(900, 100); // the whole window, the step that broke included
+    const r = judgeThresholds([], [], whole, { slo, capacityStep: subject(120, 120) });
+    assert.deepEqual(
+      r.map((t) => [t.expr, t.ok, t.setBy]),
+      [
+        ["p99<200", true, "user"],
+        ["errors<=1%", true, "scenario"],
+        ["bookings>150", false, "user"],
+      ],
+    );
+  });
+  it("break the user's SLO when not even the first step held (exit code 99)", () => {
+    const slo = resolveSlo({ p99Ms: 250, errorRate: 0.01 }, parseThresholds(["p99<50"]));
+    const r = judgeThresholds([], [], subject(900, 0), { slo, capacityStep: subject(80, 10) });
+    assert.deepEqual(
+      r.filter((t) => !t.ok).map((t) => [t.expr, t.setBy]),
+      [["p99<50", "user"]],
     );
   });
 });
