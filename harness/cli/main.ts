@@ -10,7 +10,8 @@ function version(): string {
 }
 
 /**
- * The `statebench` command (bin/statebench.mjs calls it). Returns the exit code: 0 ok, 1 failure, 2 usage error
+ * The `statebench` command (bin/statebench.mjs calls it). Returns the exit code: 0 ok, 1 failure (for `bench`: an untrustworthy run),
+ * 2 usage error, 99 a broken `--threshold` (`bench`, k6's convention)
  * or a command that is not built yet.
  * @example process.exitCode = await main(["up", "--app", "stateful", "--nodes", "3"]);
  */
