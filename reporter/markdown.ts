@@ -1,7 +1,7 @@
 import type { RunSummary } from "../harness/results/types.ts";
 import { collectAlerts } from "./alerts.ts";
 import { evaluateClaims } from "./claims.ts";
-import { formatRatio } from "./format.ts";
+import { formatNumber, formatRatio } from "./format.ts";
 import { shellQuote } from "./html/environment.ts";
 import { claimRuns } from "./html/page.ts";
 import type { LoadedRun } from "./load.ts";
@@ -28,20 +28,52 @@ function table(p: ReportView["pairings"][number]): string {
   return lines.join("\n");
 }
 
+/** Each app's capacity at the SLO, when the run has a capacity search: the head of the report. */
+function capacityMarkdown(view: ReportView): string[] {
+  const rows = view.pairings.flatMap((p) =>
+    [p.left, p.right].flatMap((s) => {
+      const c = s.result?.capacity;
+      if (!c) return [];
+      const broke = c.steps.find((x) => !x.held);
+      const ended =
+        c.endedBy === "top-step" ? "every step held" : c.endedBy === "slo" ? "SLO broke" : "driver fell behind";
+      const at = broke ? ` at ${formatNumber(broke.offeredJourneysPerS)} journeys/s: ${broke.broken.join("; ")}` : "";
+      return [
+        `| ${cellText(view.mode === "compare" ? `${p.title} · ${s.label}` : s.label)} | ${formatNumber(c.journeysPerS)} | ${formatNumber(c.bookingsPerS)} | ${cellText(`${ended}${at}`)} |`,
+      ];
+    }),
+  );
+  if (rows.length === 0) return [];
+  const slo = view.pairings.flatMap((p) => [p.left, p.right]).find((s) => s.result?.capacity)?.result?.capacity;
+  return [
+    `### Capacity at the SLO (${cellText(slo?.slo.thresholds.join(", ") ?? "")})`,
+    "",
+    "| app | journeys/s | bookings/s | search ended |",
+    "|---|--:|--:|---|",
+    ...rows,
+    "",
+  ];
+}
+
 /** The verdict tables of a report view in Markdown, failures first, then a one-line-per-claim summary. */
 export function buildViewMarkdown(view: ReportView): string {
   const alerts = collectAlerts(view);
   const fails = alerts.filter((a) => a.level === "fail");
   const warns = alerts.filter((a) => a.level === "warn");
+  const findings = alerts.filter((a) => a.level === "finding");
   const out = [`## ${view.title}`, ""];
   if (fails.length > 0) {
     out.push(`> [!CAUTION]`, `> **Do not trust this run as is: ${fails.length} problem(s)**`);
     for (const a of fails) out.push(`> - ${cellText(`${a.scope}: ${a.message}`)}`);
     out.push("");
   }
+  if (findings.length > 0) {
+    out.push(`**Findings (${findings.length})**`, "", ...findings.map((a) => `- ${a.scope}: ${a.message}`), "");
+  }
   if (warns.length > 0) {
     out.push(`**Warnings (${warns.length})**`, "", ...warns.map((a) => `- ${a.scope}: ${a.message}`), "");
   }
+  out.push(...capacityMarkdown(view));
   if (view.sideLegend) out.push(`**${view.sideLegend}**`, "");
   out.push("▲ = better (differences within 5% are a tie); ↑ higher / ↓ lower is better.", "");
   for (const p of view.pairings) out.push(table(p), "");

@@ -90,6 +90,16 @@ export const METRICS: MetricDef[] = [
     value: (r) => r.throughput.requestsPerS,
   },
   {
+    key: "goodput",
+    label: "Goodput (answers neither error nor shed)",
+    unit: "per s",
+    direction: "higher",
+    group: "throughput",
+    // Summaries written before goodput was recorded have none.
+    value: (r) => r.goodputPerS ?? null,
+    text: (r) => (r.goodputPerS === undefined ? "not recorded" : formatNumber(r.goodputPerS)),
+  },
+  {
     key: "sellOutS",
     label: "Sell-out time",
     unit: "s",
@@ -117,6 +127,20 @@ export const METRICS: MetricDef[] = [
     group: "errors",
     value: (r) => r.errors.rate,
     text: (r) => formatPercent(r.errors.rate),
+  },
+  {
+    key: "shedRate",
+    label: "Shed (503, overloaded)",
+    unit: "%",
+    direction: "lower",
+    group: "errors",
+    value: (r) => r.shed?.rate ?? null,
+    text: (r) =>
+      r.shed === undefined
+        ? "not recorded"
+        : r.shed.requests === 0
+          ? "0%"
+          : `${formatPercent(r.shed.rate)} (${formatNumber(r.shed.requests)})`,
   },
   {
     key: "statementsPerBooking",

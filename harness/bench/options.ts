@@ -29,10 +29,10 @@ export interface BenchOptions {
 
 export const BENCH_HELP = `statebench bench [flags]     run scenarios against both apps and write results/<run-id>/
 
-  --profile default|quick|ci   default: both apps x flash-sale, node-kill, scale-out (~10 min on 2 cores);
+  --profile default|quick|ci   default: both apps x capacity, flash-sale, node-kill, scale-out (~12 min, 2 cores);
                                quick: the same, small (~2 min); ci: the regression job's short profile
   --app stateless|stateful|both          (default both)
-  --scenario NAME[,NAME...]    flash-sale, node-kill, scale-out, browse-heavy, hot-seats
+  --scenario NAME[,NAME...]    capacity, flash-sale, node-kill, scale-out, browse-heavy, hot-seats
   --rate N                     peak journeys per second (scales the arrival stages)
   --duration S                 seconds of the measured arrival schedule
   --seats N                    seats of the event
@@ -43,12 +43,17 @@ export const BENCH_HELP = `statebench bench [flags]     run scenarios against bo
   --granularity seat|section   stateful: one actor per seat (default) or per section
   --app-env KEY=VALUE          extra environment for the app processes, repeatable (e.g. JOURNAL_WINDOW_MS=200)
   --driver embedded|k6         load driver (default embedded; k6 must be on PATH or in K6_BIN)
-  --threshold EXPR             SLO, repeatable: "p99<250", "errors<1%", "rps>500"
+  --threshold EXPR             SLO, repeatable: "p99<250", "errors<1%", "rps>500"; a broken one exits 99.
+                               capacity: latency and errors thresholds replace the search's SLO (default
+                               p99<=250, errors<=1%), rps/bookings ones ask that much capacity
   --target URL                 benchmark an app already running there (compose, another machine)
   --out DIR                    results folder (default results/)
   --run-id ID                  run folder name (default: a timestamp)
   --seed N                     seed of the journeys' random choices (default 1)
-  --no-report                  skip the HTML report`;
+  --no-report                  skip the HTML report
+
+Exit codes: 0 trustworthy run (an overloaded app is a finding), 1 untrustworthy (an audit failed or could not
+decide, the driver fell behind, an app was not benchmarked), 99 a --threshold broke, 2 a usage error.`;
 
 const oneOf = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T => {
   if (value === undefined) return fallback;

@@ -10,13 +10,14 @@ import { runK6 } from "../k6/index.ts";
 import type { AckRecord, AppName, AppRunSummary, AuditResult } from "../results/types.ts";
 import { machineLoad, machineSampler, type OutsideUse, startRecorder, type WatchedProcess } from "../samplers/index.ts";
 import { type Stack, startStack } from "../stack/index.ts";
+import { resolveSlo, runCapacitySearch, type SearchResult, type SearchSlo } from "./capacity/index.ts";
 import { drainWrites, metricsByNode, sumMetrics, windowDelta } from "./drain.ts";
 import { startFaults } from "./faults.ts";
 import type { BenchOptions } from "./options.ts";
 import { buildTimeSeries } from "./series.ts";
 import { buildAppSummary, loadWarnings } from "./summary.ts";
 import { stackTarget, type Target, targetRoles, targetSamplers } from "./target.ts";
-import { evaluateThresholds, parseThresholds } from "./thresholds.ts";
+import { judgeThresholds, parseThresholds } from "./thresholds.ts";
 import { verifyApp } from "./verify.ts";
 
 export interface RunOneResult {
@@ -137,6 +138,7 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
   const journalBefore = await sumMetrics(stack, JOURNAL_FIELDS);
   const routingBefore = await metricsByNode(stack, ROUTING_FIELDS);
   let driver: DriverResult;
+  let search: (SearchResult & { slo: SearchSlo }) | null = null;
   let sold = 0;
   let machineAtStart = edge();
   let machineAtEnd = machineAtStart;
@@ -144,11 +146,9 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
     await recorder.tick();
     countersAtStart = recorder.totals();
     machineAtStart = edge();
-    driver = await drive({
-      scenario: c.scenario,
+    const measured: Omit<DriverOptions, "scenario" | "phase"> = {
       baseUrl: t.url,
       eventId,
-      phase: "measure",
       seed: c.options.seed,
       allowRemote: t.allowRemote,
       onStart: (ms) => {
@@ -166,7 +166,12 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
           `${s.t + 1}s  ${s.requests} req/s  p99 ${s.latencyP99.toFixed(1)} ms  errors ${s.errors}  sold ${sold} (${s.bookings}/s)  in flight ${s.inFlight}`,
         );
       },
-    });
+    };
+    if (c.scenario.search) {
+      const slo = resolveSlo(c.scenario.search.slo, c.options.thresholds);
+      search = { slo, ...(await runCapacitySearch({ scenario: c.scenario, slo, drive, base: measured, log: c.log })) };
+      driver = search.driver;
+    } else driver = await drive({ ...measured, scenario: c.scenario, phase: "measure" });
     await recorder.tick();
     machineAtEnd = edge();
   } finally {
@@ -232,7 +237,8 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
     ...[...recorder.failures].map(([name, err]) => `sampler ${name} failed: ${err}`),
     ...(drainS === null ? ["writes did not drain within 60 s"] : []),
   ];
-  base.thresholds = evaluateThresholds([...parseThresholds(c.scenario.thresholds), ...c.options.thresholds], base);
+  base.capacity = search?.capacity ?? null;
+  base.thresholds = judgeThresholds(parseThresholds(c.scenario.thresholds), c.options.thresholds, base, search);
   await writeFile(join(c.dir, "timeseries.json"), JSON.stringify(series));
   await writeFile(join(c.dir, "histograms.json"), JSON.stringify(driver.histograms));
   return { summary: base, skipped: null };

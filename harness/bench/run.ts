@@ -87,18 +87,57 @@ export async function runBench(
   return { dir, summary };
 }
 
-/** Why a run should exit non-zero: a failed audit, a driver that fell behind, a broken threshold, a skipped app. */
-export function runProblems(s: RunSummary): string[] {
-  const out: string[] = [];
+/**
+ * What a run's exit code says. `untrustworthy` (exit 1): a failed or inconclusive audit, a driver that fell
+ * behind, an app not benchmarked (verification failed, the stack did not start). `thresholds` (exit 99, k6's
+ * convention): a `--threshold` the user set broke. `findings` (exit 0): what an overloaded app did (shed load,
+ * broke a scenario's own threshold), which is a result, not a harness failure.
+ */
+export interface RunVerdict {
+  untrustworthy: string[];
+  thresholds: string[];
+  findings: string[];
+}
+
+const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
+
+export function runVerdict(s: RunSummary): RunVerdict {
+  const v: RunVerdict = { untrustworthy: [], thresholds: [], findings: [] };
   for (const r of s.results) {
     const who = `${r.scenario}/${r.app}`;
     if (r.audit.valid !== true)
-      out.push(`${who}: audit ${r.audit.valid === false ? "FAILED" : "inconclusive"}: ${r.audit.notes.join("; ")}`);
+      v.untrustworthy.push(
+        `${who}: audit ${r.audit.valid === false ? "FAILED" : "inconclusive"}: ${r.audit.notes.join("; ")}`,
+      );
     if (!r.driverHealth.keptSchedule)
-      out.push(`${who}: the driver could not keep its schedule (p99 lag ${r.driverHealth.p99LagMs} ms)`);
-    for (const t of r.thresholds.filter((x) => !x.ok))
-      out.push(`${who}: threshold ${t.expr} broken (actual ${t.actual})`);
+      v.untrustworthy.push(`${who}: the driver could not keep its schedule (p99 lag ${r.driverHealth.p99LagMs} ms)`);
+    for (const t of r.thresholds.filter((x) => !x.ok)) {
+      const line = `${who}: threshold ${t.expr} broken (actual ${t.actual})`;
+      // Summaries from before `setBy` did not tell; they are judged as before, as the user's.
+      (t.setBy === "scenario" ? v.findings : v.thresholds).push(line);
+    }
+    if (r.shed && r.shed.requests > 0)
+      v.findings.push(`${who}: shed ${r.shed.requests} requests (${pct(r.shed.rate)} of answers were 503)`);
+    if (r.capacity) {
+      const c = r.capacity;
+      v.findings.push(
+        `${who}: capacity ${c.journeysPerS} journeys/s, ${c.bookingsPerS} bookings/s at ${c.slo.thresholds.join(", ")}` +
+          ` (${c.endedBy === "top-step" ? "every step held: at least this much" : `then ${c.endedBy === "slo" ? "the SLO broke" : "the driver fell behind"}`})`,
+      );
+    }
   }
-  for (const k of s.skipped) out.push(`${k.scenario}/${k.app}: not benchmarked: ${k.reason}`);
-  return out;
+  for (const k of s.skipped) v.untrustworthy.push(`${k.scenario}/${k.app}: not benchmarked: ${k.reason}`);
+  return v;
+}
+
+/** 1 for an untrustworthy run, else 99 for a broken user threshold, else 0. */
+export function exitCodeOf(v: RunVerdict): number {
+  if (v.untrustworthy.length > 0) return 1;
+  return v.thresholds.length > 0 ? 99 : 0;
+}
+
+/** Why a run exits non-zero (untrustworthy, then broken user thresholds); empty for exit code 0. */
+export function runProblems(s: RunSummary): string[] {
+  const v = runVerdict(s);
+  return [...v.untrustworthy, ...v.thresholds];
 }

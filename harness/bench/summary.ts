@@ -1,6 +1,7 @@
 import type { DriverResult } from "../driver/types.ts";
 import type { AppName, AppRunSummary, AuditResult, FaultRecord, RoutingSummary } from "../results/types.ts";
 import type { SampleRow } from "../samplers/index.ts";
+import { answerCounts } from "./capacity/step.ts";
 
 export interface SummaryInput {
   scenario: string;
@@ -52,6 +53,9 @@ export function buildAppSummary(i: SummaryInput): AppRunSummary {
       byRole[role] = (byRole[role] ?? 0) + (r.gauges[`rss.${label}`] ?? 0);
     for (const [role, mb] of Object.entries(byRole)) peakRss[role] = round(Math.max(peakRss[role] ?? 0, mb), 1);
   }
+  // Shed (503) and good answers from the statuses, whichever way the driver counts 503 among its errors.
+  const answers = answerCounts(i.driver.requests.byStatus);
+  const durationS = i.driver.window.durationS;
   const systemCpu = Object.entries(secondsByRole)
     .filter(([role]) => role !== "driver")
     .reduce((s, [, v]) => s + v, 0);
@@ -73,6 +77,8 @@ export function buildAppSummary(i: SummaryInput): AppRunSummary {
     latency: i.driver.latency,
     spectrum: i.driver.spectrum,
     errors: i.driver.errors,
+    shed: { requests: answers.shed, rate: answers.total > 0 ? round(answers.shed / answers.total, 5) : 0 },
+    goodputPerS: durationS > 0 ? round(answers.good / durationS) : 0,
     bookings: i.driver.bookings,
     sellOutS: i.driver.sellOutS,
     db: {
@@ -104,6 +110,8 @@ export function buildAppSummary(i: SummaryInput): AppRunSummary {
     thresholds: [],
     faults: i.faults,
     warnings: [],
+    // Set by the caller for the capacity scenario.
+    capacity: null,
   };
 }
 

@@ -71,6 +71,43 @@ export interface ThresholdResult {
   expr: string;
   ok: boolean;
   actual: number | null;
+  /** Who set it: the scenario (a finding when broken) or the user's `--threshold` (exit code 99 when broken).
+   * Absent in summaries written before the distinction. */
+  setBy?: "scenario" | "user";
+}
+
+/** One step of a capacity search, over its ramp and hold (requests of its journeys, drain included). */
+export interface CapacityStep {
+  /** Journeys/s the step offered: its target rate. */
+  offeredJourneysPerS: number;
+  /** Journeys/s started over the step's schedule. */
+  journeysPerS: number;
+  requestsPerS: number;
+  /** Answers that were neither errors nor shed (2xx, 409, 410), per second. */
+  goodputPerS: number;
+  bookingsPerS: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Share of answers that were errors or shed (503): what the SLO's error bound is judged on. */
+  errorRate: number;
+  /** Share of answers that were 503 (the app or its load balancer shedding load). */
+  shedRate: number;
+  keptSchedule: boolean;
+  held: boolean;
+  /** What broke the SLO (empty when the step held), e.g. "p99<=250 (actual 412)". */
+  broken: string[];
+}
+
+/** A capacity search: the last step that held the SLO, and every step run. */
+export interface CapacityResult {
+  /** Journeys/s and bookings/s of the last step that held (0 when even the first broke the SLO). */
+  journeysPerS: number;
+  bookingsPerS: number;
+  /** The SLO each step was held to; `p99Ms`/`errorRate` are null when the SLO has no such bound. */
+  slo: { p99Ms: number | null; errorRate: number | null; thresholds: string[] };
+  /** Why the search stopped: a step broke the SLO, the driver fell behind, or the staircase ended first. */
+  endedBy: "slo" | "driver" | "top-step";
+  steps: CapacityStep[];
 }
 
 export interface FaultRecord {
@@ -129,6 +166,13 @@ export interface AppRunSummary {
   thresholds: ThresholdResult[];
   faults: FaultRecord[];
   warnings: string[];
+  /** Answers with HTTP 503 (shed by an app's admission control or by HAProxy), and their share of all answers.
+   * Absent in summaries written before it was recorded. */
+  shed?: { requests: number; rate: number };
+  /** Answers that were neither errors nor shed, per second of the window. Absent in older summaries. */
+  goodputPerS?: number;
+  /** The capacity scenario's search result; null for other scenarios, absent in older summaries. */
+  capacity?: CapacityResult | null;
   /** The whole machine during the measured window. Absent in summaries written before it was recorded; null when
    * it could not be measured (no /proc/stat, or an external target whose app runs outside the harness's view). */
   machine?: MachineLoad | null;

@@ -70,7 +70,7 @@ export function warningsSectionHtml(view: ReportView, alerts: Alert[]): string {
   return (
     `<section id="warnings"><h2>Warnings and driver health</h2>` +
     (alerts.length
-      ? `<ul class="alert-list">${alerts.map((a) => `<li class="${a.level}"><b>${a.level === "fail" ? "FAIL" : "warn"}</b> <span class="scope">${esc(a.scope)}:</span> ${esc(a.message)}</li>`).join("")}</ul>`
+      ? `<ul class="alert-list">${alerts.map((a) => `<li class="${a.level}"><b>${a.level === "fail" ? "FAIL" : a.level === "finding" ? "finding" : "warn"}</b> <span class="scope">${esc(a.scope)}:</span> ${esc(a.message)}</li>`).join("")}</ul>`
       : `<p>No warnings.</p>`) +
     `<table class="data narrow"><thead><tr><th>scenario · side</th><th>driver</th><th>kept schedule</th>` +
     `<th class="num">p99 lag (ms)</th><th class="num">max lag (ms)</th><th class="num">journeys dropped</th>` +

@@ -33,6 +33,7 @@ h3 a { color: inherit; text-decoration: none; }
 .banner-fail { background: var(--bad-bg); border-color: #fca5a5; color: #7f1d1d; border-left: 6px solid var(--bad); }
 .banner-fail > strong { font-size: 15px; }
 .banner-warn { background: var(--warn-bg); border-color: #fcd34d; color: var(--warn); border-left: 6px solid #d97706; }
+.banner-finding { background: #eff6ff; border-color: #93c5fd; color: #1e3a8a; border-left: 6px solid #2563eb; }
 .banner-ok { background: var(--ok-bg); border-color: #86efac; color: #14532d; border-left: 6px solid var(--ok); }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px; }
 .verdict-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(600px, 100%), 1fr)); gap: 14px; }

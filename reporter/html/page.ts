@@ -4,6 +4,7 @@ import { type ClaimRun, evaluateClaims } from "../claims.ts";
 import type { ReportView } from "../view.ts";
 import { auditSectionHtml, warningsSectionHtml } from "./audit.ts";
 import { bannerHtml } from "./banner.ts";
+import { capacitySectionHtml } from "./capacity.ts";
 import { scenarioChartsHtml } from "./charts.ts";
 import { claimsSectionHtml } from "./claims.ts";
 import { CSS } from "./css.ts";
@@ -32,7 +33,9 @@ function headerHtml(view: ReportView): string {
 }
 
 function navHtml(view: ReportView): string {
+  const capacity = view.pairings.some((p) => p.left.result?.capacity || p.right.result?.capacity);
   const links = [
+    ...(capacity ? [["capacity", "Capacity"]] : []),
     ["verdict", "Verdict"],
     ["claims", "Claims"],
     ...view.pairings.map((p) => [`scenario-${slug(p.id)}`, p.title]),
@@ -56,6 +59,7 @@ ${headerHtml(view)}
 ${navHtml(view)}
 <main>
 ${bannerHtml(alerts)}
+${capacitySectionHtml(view)}
 ${verdictSectionHtml(view)}
 ${claimsSectionHtml(claims)}
 ${scenarios.join("\n")}
