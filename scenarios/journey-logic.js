@@ -104,30 +104,29 @@ export function seatAtRank(sections, rank) {
 function seatKey(sectionRank, seatId) {
   const dash = seatId.lastIndexOf("-");
   const rank = sectionRank[seatId.slice(0, dash)];
-  // The seat number's digits, read in place (no substring): a hot path, 100 ids per availability read.
-  let n = 0;
-  for (let i = dash + 1; i < seatId.length; i++) {
-    const c = seatId.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return (rank === undefined ? 1e6 : rank) * 1e7 + Number(seatId.slice(dash + 1));
-    n = n * 10 + c;
+  return (rank === undefined ? 1e6 : rank) * 1e7 + Number(seatId.slice(dash + 1));
+}
+
+/**
+ * Whether seat id `a` comes no later than `b` best-first. Neighbours in a list are mostly of one section: then
+ * the seat numbers compare as digit strings (shorter is smaller), without cutting substrings or parsing.
+ */
+function notAfter(sectionRank, a, b) {
+  const da = a.lastIndexOf("-");
+  if (da === b.lastIndexOf("-")) {
+    let same = true;
+    for (let i = 0; i < da && same; i++) same = a.charCodeAt(i) === b.charCodeAt(i);
+    if (same) return a.length < b.length || (a.length === b.length && a <= b);
   }
-  return (rank === undefined ? 1e6 : rank) * 1e7 + n;
+  return seatKey(sectionRank, a) <= seatKey(sectionRank, b);
 }
 
 /** Orders seat ids best-first, whatever order the app listed them in (the contract does not fix one). */
 export function sortBestFirst(sections, seatIds) {
   const sectionRank = rankOf(sections);
   // Apps usually list seats in order already: check that first, without allocating, and skip the sort.
-  let prev = -1;
   let sorted = true;
-  for (let i = 0; i < seatIds.length; i++) {
-    const key = seatKey(sectionRank, seatIds[i]);
-    if (key < prev) {
-      sorted = false;
-      break;
-    }
-    prev = key;
-  }
+  for (let i = 1; i < seatIds.length && sorted; i++) sorted = notAfter(sectionRank, seatIds[i - 1], seatIds[i]);
   if (sorted) return seatIds;
   return seatIds
     .map((id) => ({ id: id, key: seatKey(sectionRank, id) }))
@@ -154,11 +153,14 @@ function rankOf(sections) {
  */
 export function pickSeat(rng, sections, journey, list, tried) {
   if (list) {
-    // Usually nothing in the list was tried yet (a first hold): pick from it as is, without a filtered copy.
-    let untried = 0;
-    for (let i = 0; i < list.length; i++) if (!tried[list[i]]) untried++;
-    if (untried === 0) return null;
-    const remaining = untried === list.length ? list : list.filter((id) => !tried[id]);
+    // Usually nothing was tried yet (a first hold): pick from the list as is, without a filtered copy.
+    let triedAny = false;
+    for (const _ in tried) {
+      triedAny = true;
+      break;
+    }
+    const remaining = triedAny ? list.filter((id) => !tried[id]) : list;
+    if (remaining.length === 0) return null;
     return remaining[zipfIndex(rng, remaining.length, journey.hotness)];
   }
   const capacity = layoutCapacity(sections);

@@ -24,8 +24,14 @@ export function utf8(latin1: string): string {
 // Header names are matched case-insensitively on a lower-cased copy of the header block.
 const CONTENT_LENGTH = "\r\ncontent-length:";
 const TRANSFER_ENCODING = "\r\ntransfer-encoding:";
-const CONNECTION_CLOSE = /\r\nconnection:[ \t]*close/;
+const CONNECTION = "\r\nconnection:";
 const MAX_HEADER_BYTES = 64 * 1024;
+
+/** Where header `lower` (or its `title` casing) starts in the header block; -1 if absent. */
+function findHeader(head: string, lower: string, title: string): number {
+  const i = head.indexOf(lower);
+  return i >= 0 ? i : head.indexOf(title);
+}
 
 /**
  * Feeds chunks of one connection; returns a response once complete, else null. Throws on malformed input (the
@@ -83,15 +89,24 @@ export class ResponseReader {
         this.buf = this.buf.slice(end + 4);
         continue;
       }
-      const head = this.buf.slice(0, end + 2).toLowerCase();
       this.status = status;
       this.headerEnd = end + 4;
-      this.close = CONNECTION_CLOSE.test(head);
-      const te = head.indexOf(TRANSFER_ENCODING);
-      this.chunked = te >= 0 && head.slice(te, head.indexOf("\r\n", te + 2)).includes("chunked");
-      const cl = head.indexOf(CONTENT_LENGTH);
+      // Header names in the casings servers write (Node: as set, Hono: lower case), else a lower-cased copy.
+      let head = this.buf.slice(0, end + 2);
+      let cl = findHeader(head, CONTENT_LENGTH, "\r\nContent-Length:");
+      let te = findHeader(head, TRANSFER_ENCODING, "\r\nTransfer-Encoding:");
+      let conn = findHeader(head, CONNECTION, "\r\nConnection:");
+      if (cl < 0 && te < 0) {
+        head = head.toLowerCase();
+        cl = findHeader(head, CONTENT_LENGTH, CONTENT_LENGTH);
+        te = findHeader(head, TRANSFER_ENCODING, TRANSFER_ENCODING);
+        conn = findHeader(head, CONNECTION, CONNECTION);
+      }
+      const value = (at: number, name: string) => head.slice(at + name.length, head.indexOf("\r\n", at + 2)).trim();
+      this.close = conn >= 0 && value(conn, CONNECTION).toLowerCase() === "close";
+      this.chunked = te >= 0 && value(te, TRANSFER_ENCODING).toLowerCase().includes("chunked");
       if (!this.chunked && cl >= 0) {
-        this.length = Number(head.slice(cl + CONTENT_LENGTH.length, head.indexOf("\r\n", cl + 2)).trim());
+        this.length = Number(value(cl, CONTENT_LENGTH));
         if (!Number.isInteger(this.length) || this.length < 0) throw new Error("bad content-length");
       } else if (!this.chunked) {
         // No body by definition, or a body framed by the connection's end.

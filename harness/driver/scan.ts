@@ -11,6 +11,7 @@ import type { Endpoint, StepResult } from "../../scenarios/journey-logic.js";
 const SEAT_ID = '"seatId":"';
 const STATUS = '"status":"';
 const AVAILABLE = 'available"';
+const AFTER_ID_AVAILABLE = '","status":"available"';
 
 /** The string value of `"key":"..."` in compact JSON; null when the key is absent or not followed by a string. */
 export function scanString(text: string, needle: string): string | null {
@@ -65,13 +66,19 @@ export function scanAvailableSeats(text: string): string[] | null {
   while (i >= 0) {
     const start = i + SEAT_ID.length;
     const end = text.indexOf('"', start);
-    // Seat objects are flat ({ seatId, status, ... }): the status sits between this object's braces.
+    if (end < 0) return null;
+    // The apps write `{"seatId":"...","status":"..."}`: the status right after the id is the fast path.
+    if (text.startsWith(AFTER_ID_AVAILABLE, end)) {
+      ids.push(text.slice(start, end));
+      i = text.indexOf(SEAT_ID, end + AFTER_ID_AVAILABLE.length);
+      continue;
+    }
+    // Otherwise the status sits elsewhere between this flat object's braces.
     const open = text.lastIndexOf("{", i);
     const close = text.indexOf("}", end);
-    if (end < 0 || open < 0 || close < 0) return null;
-    let st = text.indexOf(STATUS, open);
-    if (st > close) st = -1;
-    if (st < 0) return null;
+    if (open < 0 || close < 0) return null;
+    const st = text.indexOf(STATUS, open);
+    if (st < 0 || st > close) return null;
     if (text.startsWith(AVAILABLE, st + STATUS.length)) ids.push(text.slice(start, end));
     i = text.indexOf(SEAT_ID, close);
   }
