@@ -38,6 +38,11 @@ export interface DriverOptions {
   connections?: number;
   /** After the schedule ends, how long in-flight journeys may finish before they are cut off. Default timeoutMs + 2,000. */
   graceMs?: number;
+  /**
+   * Timed sends (arrivals, ends of think time) fall on a grid of this many ms, so that requests due together
+   * leave in one wake-up; the grid times are the intended times latency runs from. 0: exact times. Default 2.
+   */
+  tickMs?: number;
   /** keptSchedule is false when the p99 send lag (intended send time to the socket) exceeds this. Default 100 ms. */
   maxLagMs?: number;
   /** Ack times are ms since this epoch time; default the window start. */
