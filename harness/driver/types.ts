@@ -40,7 +40,8 @@ export interface DriverOptions {
   graceMs?: number;
   /**
    * Timed sends (arrivals, ends of think time) fall on a grid of this many ms, so that requests due together
-   * leave in one wake-up; the grid times are the intended times latency runs from. 0: exact times. Default 2.
+   * leave in one wake-up; the grid times are the intended times latency runs from. 0: exact times. Default: the
+   * time ~1.5 arrivals take at the phase's peak rate, between 1 and 5 ms.
    */
   tickMs?: number;
   /** keptSchedule is false when the p99 send lag (intended send time to the socket) exceeds this. Default 100 ms. */
