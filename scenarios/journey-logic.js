@@ -153,15 +153,17 @@ function rankOf(sections) {
  */
 export function pickSeat(rng, sections, journey, list, tried) {
   if (list) {
-    // Usually nothing was tried yet (a first hold): pick from the list as is, without a filtered copy.
-    let triedAny = false;
-    for (const _ in tried) {
-      triedAny = true;
-      break;
+    // The k-th untried seat of the list, skewed over the untried ones, without building a filtered copy.
+    let untried = 0;
+    for (let i = 0; i < list.length; i++) if (!tried[list[i]]) untried++;
+    if (untried === 0) return null;
+    let k = zipfIndex(rng, untried, journey.hotness);
+    for (let i = 0; i < list.length; i++) {
+      if (tried[list[i]]) continue;
+      if (k === 0) return list[i];
+      k--;
     }
-    const remaining = triedAny ? list.filter((id) => !tried[id]) : list;
-    if (remaining.length === 0) return null;
-    return remaining[zipfIndex(rng, remaining.length, journey.hotness)];
+    return null;
   }
   const capacity = layoutCapacity(sections);
   const n = journey.hotSeats ? Math.min(journey.hotSeats, capacity) : capacity;
