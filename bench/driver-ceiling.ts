@@ -193,7 +193,9 @@ async function main() {
       return out;
     };
 
-    // Side by side at one request rate: the driver's buyer journeys, then autocannon on the seat list.
+    // Side by side at one request rate: the driver's buyer journeys, then autocannon on the seat list. Note that
+    // autocannon's overallRate is a closed loop paced per second (it sends its quota, then idles), so it wakes far
+    // less often than an open model spreading the same requests evenly.
     const fixed = await runStep("buy", url, serverPid, BUY, rate, stepS, maxP99Ms);
     const listPath = `/events/buy-${rate}-x/seats?status=available&limit=100&section=S2`;
     await prepareEvent({ baseUrl: url, eventId: `buy-${rate}-x`, scenario: scenarioFor(BUY, rate, stepS) });
