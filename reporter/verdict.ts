@@ -1,4 +1,5 @@
 import type { AppRunSummary } from "../harness/results/types.ts";
+import { connectionText, driverOf } from "./driver-info.ts";
 import { formatNumber, formatPercent } from "./format.ts";
 
 /** Which way a metric improves. */
@@ -231,6 +232,30 @@ export const METRICS: MetricDef[] = [
     group: "trust",
     value: (r) => (r.driverHealth.keptSchedule ? 1 : 0),
     text: (r) => (r.driverHealth.keptSchedule ? "yes" : `NO (lag ≤ ${formatNumber(r.driverHealth.maxLagMs)} ms)`),
+    noRatio: true,
+  },
+  {
+    key: "driverCpu",
+    label: "Driver CPU per request",
+    unit: "µs",
+    direction: "lower",
+    group: "trust",
+    // The driver shares the machine with the apps: what it spends per request is taken from them.
+    value: (r) => driverOf(r).cpuUsPerRequest,
+    text: (r) => {
+      const us = driverOf(r).cpuUsPerRequest;
+      return us === null ? "not recorded" : `${formatNumber(us)} µs`;
+    },
+    noRatio: true,
+  },
+  {
+    key: "driverConnections",
+    label: "Driver connections",
+    unit: "",
+    direction: "higher",
+    group: "trust",
+    value: (r) => driverOf(r).connections.max,
+    text: (r) => connectionText(driverOf(r)),
     noRatio: true,
   },
   {

@@ -122,7 +122,7 @@ export interface AppRunSummary {
   app: AppName;
   /** App knobs as run: writeMode, persistence, granularity, nodes, nodeCpu. */
   appConfig: Record<string, string | number | null>;
-  driver: "embedded" | "k6";
+  driver: DriverInfo;
   window: { startedAt: string; durationS: number };
   journeys: { scheduled: number; started: number; completed: number; dropped: number };
   requests: { total: number; byEndpoint: Record<string, EndpointSummary>; byStatus: Record<string, number> };
@@ -176,6 +176,18 @@ export interface AppRunSummary {
   /** The whole machine during the measured window. Absent in summaries written before it was recorded; null when
    * it could not be measured (no /proc/stat, or an external target whose app runs outside the harness's view). */
   machine?: MachineLoad | null;
+}
+
+/** The load generator of a result, and what it cost: every µs it spends is taken from the apps on a shared machine. */
+export interface DriverInfo {
+  name: "embedded" | "k6";
+  /** CPU µs the driver process used per request over the measured window; null when it was not measured. */
+  cpuUsPerRequest: number | null;
+  /**
+   * How the driver connects. The embedded driver: one keep-alive connection per in-flight request up to `max`,
+   * so the server sees every waiting client, as in a flash sale. null `max`: the driver states no bound.
+   */
+  connections: { model: string; max: number | null };
 }
 
 /** Machine-wide CPU during a measured window (/proc/stat), minus the stack's processes and the driver's. */
