@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type pg from "pg";
+import { requireJsonBody } from "../contract/content-type.ts";
 import { LIMITS } from "../contract/index.ts";
 import { limitBody } from "./body-limit.ts";
 import { notFound, onError } from "./errors.ts";
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps): Hono {
   app.onError(onError(deps.log));
   app.notFound(notFound);
   app.use(limitBody(LIMITS.maxBodyBytes));
+  app.use(requireJsonBody());
   healthRoutes(app, deps.node, deps.metrics ?? (async () => ({})));
   eventRoutes(app, svc);
   holdRoutes(app, svc);

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Logger } from "pino";
+import { requireJsonBody } from "../../contract/content-type.ts";
 import { errorBody } from "../../contract/index.ts";
 import type { BookingService } from "../booking/index.ts";
 import type { Placement } from "../runtime/index.ts";
@@ -32,6 +33,7 @@ export interface HttpAppOptions {
 export function createHttpApp(opts: HttpAppOptions): Hono {
   const app = new Hono();
   app.use(limitBody);
+  app.use(requireJsonBody());
   app.get("/health", (c) => c.json({ status: "ok", app: "stateful", node: opts.nodeId }));
   app.get("/metrics", (c) => c.json(opts.metrics()));
   opts.extend?.(app);
