@@ -143,6 +143,7 @@ describe("deploy/k8s manifests", () => {
         const c = pg?.spec.template.spec.containers[0];
         assert.ok(c.args.includes("shared_preload_libraries=pg_stat_statements"));
         assert.equal(envOf(c, "POSTGRES_HOST_AUTH_METHOD").value, "scram-sha-256");
+        assert.equal(envOf(c, "POSTGRES_INITDB_ARGS").value, "--auth-local=scram-sha-256 --auth-host=scram-sha-256");
         const init = one(objs, "ConfigMap", "postgres-init");
         assert.equal(Object.values(init.data)[0], readFileSync(join(ROOT, "..", "postgres-init.sql"), "utf8"));
       });
