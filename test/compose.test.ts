@@ -146,12 +146,21 @@ describe("compose.yaml (validated with docker-compose 1.29; no Docker engine her
     const s = services(compose(["--profile", "stateless", "--profile", "stateful", "config"]).stdout);
     const api = s["stateless-api"]?.environment ?? {};
     const node = s.stateful?.environment ?? {};
-    assert.deepEqual(Object.keys(api).sort(), ["DATABASE_URL", "HOST", "LOG_LEVEL", "PORT", "REDIS_URL", "WRITE_MODE"]);
+    assert.deepEqual(Object.keys(api).sort(), [
+      "DATABASE_URL",
+      "HOST",
+      "LOG_LEVEL",
+      "METRICS_PORT",
+      "PORT",
+      "REDIS_URL",
+      "WRITE_MODE",
+    ]);
     assert.deepEqual(Object.keys(node).sort(), [
       "DATABASE_URL",
       "GRANULARITY",
       "HOST",
       "LOG_LEVEL",
+      "METRICS_PORT",
       "PERSISTENCE",
       "PORT",
       "SHARDS",
