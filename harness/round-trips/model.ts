@@ -1,5 +1,5 @@
 import type { Endpoint } from "../../scenarios/journey-logic.js";
-import type { AppName } from "../results/types.ts";
+import type { AppName, RoundTripCounts } from "../results/types.ts";
 
 /**
  * Sequential network round trips on one request's critical path, beyond the client's own trip to the load
@@ -7,13 +7,7 @@ import type { AppName } from "../results/types.ts";
  * passing the request to the actor's owner, `redis` and `postgres` the calls the node waits for in turn
  * (a pipeline, a Lua script or one multi-row statement is one). `total` is their sum.
  */
-export interface RoundTrips {
-  lb: number;
-  forward: number;
-  redis: number;
-  postgres: number;
-  total: number;
-}
+export type RoundTrips = RoundTripCounts;
 
 /** The counts of each endpoint of a journey. */
 export type RoundTripTable = Record<Endpoint, RoundTrips>;
@@ -81,6 +75,16 @@ export function roundTripModel(c: RoundTripConfig): RoundTripTable {
 
 /** The default datacenter round-trip time of the projection (`--rtt-ms`), in ms. */
 export const DEFAULT_RTT_MS = 0.5;
+
+/** Parses `--rtt-ms` (default `DEFAULT_RTT_MS`); the error names the flag. */
+export function parseRttMs(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_RTT_MS;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1000) {
+    throw new Error(`--rtt-ms: expected a round-trip time in ms between 0 and 1000, got "${value}"`);
+  }
+  return n;
+}
 
 /**
  * A latency projected to a network where each round trip costs `rttMs` more than on loopback: the measured

@@ -1,6 +1,7 @@
 import { collectAlerts } from "../alerts.ts";
 import { renderPairingCharts } from "../charts/index.ts";
 import { type ClaimRun, evaluateClaims } from "../claims.ts";
+import { reportRttMs } from "../round-trips.ts";
 import type { ReportView } from "../view.ts";
 import { auditSectionHtml, warningsSectionHtml } from "./audit.ts";
 import { bannerHtml } from "./banner.ts";
@@ -9,6 +10,7 @@ import { claimsSectionHtml } from "./claims.ts";
 import { CSS } from "./css.ts";
 import { environmentSectionHtml } from "./environment.ts";
 import { esc, slug } from "./escape.ts";
+import { roundTripsSectionHtml } from "./round-trips.ts";
 import { verdictSectionHtml } from "./verdict-table.ts";
 
 /** The runs as the claim rules read them. */
@@ -36,6 +38,7 @@ function navHtml(view: ReportView): string {
     ["verdict", "Verdict"],
     ["claims", "Claims"],
     ...view.pairings.map((p) => [`scenario-${slug(p.id)}`, p.title]),
+    ["round-trips", "Round trips (model)"],
     ["audit", "Audit"],
     ["warnings", "Warnings"],
     ["environment", "Environment"],
@@ -43,8 +46,11 @@ function navHtml(view: ReportView): string {
   return `<nav class="toc">${links.map(([id, t]) => `<a href="#${esc(id)}">${esc(t)}</a>`).join("")}</nav>`;
 }
 
-/** The whole self-contained report page (inline CSS, charts as PNG data URLs, no scripts, no network). */
-export function buildReportHtml(view: ReportView): string {
+/**
+ * The whole self-contained report page (inline CSS, charts as PNG data URLs, no scripts, no network).
+ * `rttMs`: the round-trip time the latency projection assumes (default: the run's `--rtt-ms`).
+ */
+export function buildReportHtml(view: ReportView, opts: { rttMs?: number } = {}): string {
   const alerts = collectAlerts(view);
   const claims = evaluateClaims(claimRuns(view));
   const scenarios = view.pairings.map((p) => scenarioChartsHtml(p, renderPairingCharts(p)));
@@ -59,6 +65,7 @@ ${bannerHtml(alerts)}
 ${verdictSectionHtml(view)}
 ${claimsSectionHtml(claims)}
 ${scenarios.join("\n")}
+${roundTripsSectionHtml(view, reportRttMs(view, opts.rttMs))}
 ${auditSectionHtml(view)}
 ${warningsSectionHtml(view, alerts)}
 ${environmentSectionHtml(view.runs)}
