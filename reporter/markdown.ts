@@ -5,6 +5,7 @@ import { formatNumber, formatRatio } from "./format.ts";
 import { shellQuote } from "./html/environment.ts";
 import { claimRuns } from "./html/page.ts";
 import type { LoadedRun } from "./load.ts";
+import { reportRttMs, roundTripCaveat, roundTripRows } from "./round-trips.ts";
 import { type VerdictRow, verdictRows } from "./verdict.ts";
 import { compareView, type ReportView, singleRunView } from "./view.ts";
 
@@ -55,8 +56,34 @@ function capacityMarkdown(view: ReportView): string[] {
   ];
 }
 
+/** Each scenario's round trips per endpoint with the projected latencies, under the caveat that they are a model. */
+function roundTripsMarkdown(view: ReportView, rttMs: number): string[] {
+  const ms = (x: number | undefined) => (x === undefined ? "–" : x.toFixed(2));
+  const out: string[] = [];
+  for (const p of view.pairings) {
+    const rows = [p.left, p.right].flatMap((s) =>
+      roundTripRows(s.result, rttMs).map(
+        (r) =>
+          `| ${cellText(s.label)} | ${r.endpoint} | ${[r.rt.lb, r.rt.forward, r.rt.redis, r.rt.postgres, r.rt.total].map(formatNumber).join(" | ")} ` +
+          `| ${ms(r.measured?.p50)} | ${ms(r.measured?.p99)} | *${ms(r.projected?.p50)}* | *${ms(r.projected?.p99)}* |`,
+      ),
+    );
+    if (rows.length === 0) continue;
+    out.push(
+      `#### ${cellText(p.title)}`,
+      "",
+      `| app | endpoint | LB | forward | Redis | PostgreSQL | total | p50 ms | p99 ms | *model p50 at ${rttMs} ms RTT* | *model p99 at ${rttMs} ms RTT* |`,
+      "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+      ...rows,
+      "",
+    );
+  }
+  if (out.length === 0) return [];
+  return ["### Network round trips (model)", "", `> [!NOTE]`, `> ${roundTripCaveat(rttMs)}`, "", ...out];
+}
+
 /** The verdict tables of a report view in Markdown, failures first, then a one-line-per-claim summary. */
-export function buildViewMarkdown(view: ReportView): string {
+export function buildViewMarkdown(view: ReportView, opts: { rttMs?: number } = {}): string {
   const alerts = collectAlerts(view);
   const fails = alerts.filter((a) => a.level === "fail");
   const warns = alerts.filter((a) => a.level === "warn");
@@ -77,6 +104,7 @@ export function buildViewMarkdown(view: ReportView): string {
   if (view.sideLegend) out.push(`**${view.sideLegend}**`, "");
   out.push("▲ = better (differences within 5% are a tie); ↑ higher / ↓ lower is better.", "");
   for (const p of view.pairings) out.push(table(p), "");
+  out.push(...roundTripsMarkdown(view, reportRttMs(view, opts.rttMs)));
   const claims = evaluateClaims(claimRuns(view));
   out.push("### Claims of the seed articles", "", "| claim | verdict |", "|---|---|");
   for (const c of claims) out.push(`| ${cellText(c.claim.headline)} | ${c.verdict.replace("-", " ")} |`);

@@ -7,6 +7,12 @@ export const NodeConfig = z
   .object({
     PORT: int(3000, 0),
     HOST: z.string().default("127.0.0.1"),
+    /** When set, `/metrics` is served on this port only (`contract/metrics-port.ts`), not on PORT. */
+    // An empty value means unset (a shell's `METRICS_PORT=`), not port 0.
+    METRICS_PORT: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.coerce.number().int().min(0).max(65_535).optional(),
+    ),
     NODE_ID: z.string().min(1).optional(),
     DATABASE_URL: z.string().min(1, "DATABASE_URL is required"),
     /** `sync`: acknowledge after the journal commit. `async`: write-behind, acknowledge before (may lose acks). */

@@ -5,6 +5,7 @@ import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import pg from "pg";
 import pino, { type Logger } from "pino";
+import { serveMetrics } from "../contract/metrics-port.ts";
 import { type BoardOptions, BookingService } from "./booking/index.ts";
 import type { NodeConfig } from "./config.ts";
 import { createHttpApp, type Forward, httpErrorCounters } from "./http/index.ts";
@@ -28,6 +29,8 @@ export interface NodeParts {
 /** A running node. `close()` is idempotent: stop accepting, flush the journal, stop actors, end the pool. */
 export interface StatefulNode {
   url: string;
+  /** The metrics listener's base URL when METRICS_PORT is set, else `url` (where `/metrics` is then served). */
+  metricsUrl: string;
   config: NodeConfig;
   pool: pg.Pool;
   system: ActorSystem;
@@ -102,17 +105,25 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
     nodeId: config.NODE_ID,
     logger,
     metrics,
+    metricsPort: config.METRICS_PORT,
     forward: parts.forward,
     extend: parts.extend,
     errors: httpErrors,
   });
+  // Before the public port: a node counts as started once its public /health answers.
+  const metricsListener =
+    config.METRICS_PORT === undefined
+      ? null
+      : await serveMetrics(app, { host: config.HOST, port: config.METRICS_PORT });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
   });
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | null = null;
+  const url = `http://${config.HOST}:${port}`;
   return {
-    url: `http://${config.HOST}:${port}`,
+    url,
+    metricsUrl: metricsListener?.url ?? url,
     config,
     pool,
     system,
@@ -125,6 +136,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
         await system.close();
         if ("closeAllConnections" in server) server.closeAllConnections();
         await stopped;
+        await metricsListener?.close();
         await pool.end();
       })();
       return closing;

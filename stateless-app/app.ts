@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import type pg from "pg";
+import { requireJsonBody } from "../contract/content-type.ts";
 import { LIMITS } from "../contract/index.ts";
+import { metricsOffPublicPort } from "../contract/metrics-port.ts";
 import { limitBody } from "./body-limit.ts";
 import { notFound, onError } from "./errors.ts";
 import type { Logger } from "./log.ts";
@@ -17,6 +19,8 @@ export interface AppDeps {
   log: Logger;
   /** Extra figures for `/metrics` (pool, queue depth). */
   metrics?: () => Promise<Record<string, unknown>>;
+  /** `/metrics` is served by a listener of its own on this port (`serveMetrics`), so not on the public one. */
+  metricsPort?: number;
 }
 
 /**
@@ -29,6 +33,8 @@ export function createApp(deps: AppDeps): Hono {
   app.onError(onError(deps.log));
   app.notFound(notFound);
   app.use(limitBody(LIMITS.maxBodyBytes));
+  app.use(requireJsonBody());
+  metricsOffPublicPort(app, deps.metricsPort);
   healthRoutes(app, deps.node, deps.metrics ?? (async () => ({})));
   eventRoutes(app, svc);
   holdRoutes(app, svc);

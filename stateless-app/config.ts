@@ -5,6 +5,9 @@ const LogLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "si
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
+  /** When set, `/metrics` is served on this port only (`contract/metrics-port.ts`), not on PORT. */
+  // An empty value means unset (a shell's `METRICS_PORT=`), not port 0.
+  METRICS_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(0).max(65_535).optional()),
   NODE_ID: z.string().min(1).default("stateless-1"),
   DATABASE_URL: z.string().url(),
   REDIS_URL: z.string().url(),

@@ -1,7 +1,9 @@
 // BullMQ worker entry point: `node --import tsx stateless-app/worker-main.ts` with NODE_ID, DATABASE_URL,
-// REDIS_URL, LOG_LEVEL and PORT, where it serves only GET /health (200 once the Worker runs) and GET /metrics.
+// REDIS_URL, LOG_LEVEL and PORT, where it serves only GET /health (200 once the Worker runs) and GET /metrics
+// (on METRICS_PORT instead when set, as the API replicas do).
 import { Hono } from "hono";
 import type { Health } from "../contract/index.ts";
+import { metricsOffPublicPort, serveMetrics } from "../contract/metrics-port.ts";
 import { loadConfig } from "./config.ts";
 import { notFound } from "./errors.ts";
 import { startProfiler } from "./profiler.ts";
@@ -27,12 +29,15 @@ await w.worker.waitUntilReady();
 
 const app = new Hono();
 app.notFound(notFound);
+metricsOffPublicPort(app, config.METRICS_PORT);
 app.get("/health", (c) =>
   w.worker.isRunning()
     ? c.json({ status: "ok", app: "stateless", node: config.NODE_ID } satisfies Health)
     : c.json({ error: { code: "unavailable", message: "worker not running" } }, 503),
 );
 app.get("/metrics", async (c) => c.json({ ...(await rt.metrics()), conflicts: w.conflicts() }));
+const metricsListener =
+  config.METRICS_PORT === undefined ? null : await serveMetrics(app, { host: config.HOST, port: config.METRICS_PORT });
 await serveWithShutdown(app, {
   host: config.HOST,
   port: config.PORT,
@@ -41,6 +46,7 @@ await serveWithShutdown(app, {
   cleanup: async () => {
     await w.close();
     await stopProfiler();
+    await metricsListener?.close();
     await rt.close();
   },
   graceMs: 30_000,

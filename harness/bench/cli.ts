@@ -51,7 +51,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
   console.log(`\n${resultTable(run.summary.results)}\n`);
   if (options.report) {
     const { writeReport } = await import("../../reporter/index.ts");
-    const files = await writeReport(run.dir);
+    const files = await writeReport(run.dir, { rttMs: options.rttMs });
     console.log(`report: ${files.html}\nsummary: ${files.markdown}`);
   }
   console.log(`results: ${run.dir} (${((Date.now() - started) / 1000).toFixed(0)} s)`);

@@ -9,7 +9,7 @@ import type { Stack } from "../stack/index.ts";
 export async function drainWrites(stack: Stack, timeoutMs = 60_000): Promise<number | null> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    const pending = await Promise.all(stack.nodes.filter((n) => n.running()).map((n) => pendingWrites(n.url)));
+    const pending = await Promise.all(stack.nodes.filter((n) => n.running()).map((n) => pendingWrites(n.metricsUrl)));
     if (pending.every((p) => p === 0)) return (Date.now() - started) / 1000;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -32,7 +32,7 @@ export async function sumMetrics(stack: Stack | null, fields: string[]): Promise
   const out: Record<string, number> = Object.fromEntries(fields.map((f) => [f, 0]));
   for (const n of stack?.nodes.filter((x) => x.running()) ?? []) {
     try {
-      const res = await request(`${n.url}/metrics`, { headersTimeout: 2000, bodyTimeout: 2000 });
+      const res = await request(`${n.metricsUrl}/metrics`, { headersTimeout: 2000, bodyTimeout: 2000 });
       const body = (await res.body.json()) as Record<string, unknown>;
       for (const f of fields) out[f] = (out[f] ?? 0) + (typeof body[f] === "number" ? (body[f] as number) : 0);
     } catch {
@@ -53,7 +53,7 @@ export async function metricsByNode(
   const out = new Map<string, Record<string, number>>();
   for (const n of stack?.nodes.filter((x) => x.running()) ?? []) {
     try {
-      const res = await request(`${n.url}/metrics`, { headersTimeout: 2000, bodyTimeout: 2000 });
+      const res = await request(`${n.metricsUrl}/metrics`, { headersTimeout: 2000, bodyTimeout: 2000 });
       const body = (await res.body.json()) as Record<string, unknown>;
       const row: Record<string, number> = {};
       for (const f of fields) if (typeof body[f] === "number") row[f] = body[f] as number;

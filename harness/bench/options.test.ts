@@ -10,6 +10,9 @@ describe("bench options", () => {
     assert.equal(o.writeMode, "queue");
     assert.equal(o.persistence, "sync");
     assert.equal(o.runId, "2026-01-02_03-04-05");
+    assert.equal(o.rttMs, 0.5);
+    assert.equal(parseBenchOptions(["--rtt-ms", "0"]).rttMs, 0);
+    assert.equal(parseBenchOptions(["--rtt-ms", "2.5"]).rttMs, 2.5);
   });
 
   it("parses knobs and thresholds", () => {
@@ -28,5 +31,7 @@ describe("bench options", () => {
     assert.throws(() => parseBenchOptions(["--bogus"]), /bogus/);
     assert.throws(() => parseBenchOptions(["--app-env", "lower=1"]), /--app-env: expected KEY=VALUE/);
     assert.throws(() => parseBenchOptions(["--target", "http://x:1"]), /--target: name the app/);
+    for (const bad of ["-1", "fast", "", "5000"])
+      assert.throws(() => parseBenchOptions([`--rtt-ms=${bad}`]), /--rtt-ms: expected a round-trip time/, bad);
   });
 });

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { AppName } from "../results/types.ts";
+import { parseRttMs } from "../round-trips/model.ts";
 import { parseThresholds, type Threshold } from "./thresholds.ts";
 
 /** Everything a bench run can be told on the command line. Defaults are resolved here, once. */
@@ -25,6 +26,8 @@ export interface BenchOptions {
   runId: string;
   seed: number;
   report: boolean;
+  /** The datacenter round-trip time the report projects latencies to (a model; summary.json's `roundTrips`). */
+  rttMs: number;
 }
 
 export const BENCH_HELP = `statebench bench [flags]     run scenarios against both apps and write results/<run-id>/
@@ -51,6 +54,7 @@ export const BENCH_HELP = `statebench bench [flags]     run scenarios against bo
   --run-id ID                  run folder name (default: a timestamp)
   --seed N                     seed of the journeys' random choices (default 1)
   --no-report                  skip the HTML report
+  --rtt-ms MS                  round-trip time the report projects latencies to, as a model (default 0.5)
 
 Exit codes: 0 trustworthy run (an overloaded app is a finding), 1 untrustworthy (an audit failed or could not
 decide, the driver fell behind, an app was not benchmarked), 99 a --threshold broke, 2 a usage error.`;
@@ -105,6 +109,7 @@ export function parseBenchOptions(argv: string[], now = new Date()): BenchOption
       "run-id": { type: "string" },
       seed: { type: "string" },
       "no-report": { type: "boolean" },
+      "rtt-ms": { type: "string" },
     },
   });
   if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}" (flags start with --)`);
@@ -141,5 +146,6 @@ export function parseBenchOptions(argv: string[], now = new Date()): BenchOption
     runId,
     seed: positive("seed", values.seed, true) ?? 1,
     report: !values["no-report"],
+    rttMs: parseRttMs(values["rtt-ms"]),
   };
 }

@@ -8,6 +8,7 @@ import { prepareEvent, runDriver } from "../driver/index.ts";
 import type { DriverOptions, DriverResult } from "../driver/types.ts";
 import { runK6 } from "../k6/index.ts";
 import type { AckRecord, AppName, AppRunSummary, AuditResult } from "../results/types.ts";
+import { roundTripModel } from "../round-trips/model.ts";
 import { machineLoad, machineSampler, type OutsideUse, startRecorder, type WatchedProcess } from "../samplers/index.ts";
 import { type Stack, startStack } from "../stack/index.ts";
 import { resolveSlo, runCapacitySearch, type SearchResult, type SearchSlo } from "./capacity/index.ts";
@@ -242,6 +243,12 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
     faults: faultRecords,
   });
   base.machine = machine ? machineLoad(cpus().length, machineAtStart, machineAtEnd) : null;
+  base.roundTrips = roundTripModel({
+    app: c.app,
+    writeMode: c.options.writeMode,
+    persistence: c.options.persistence,
+    forwardedShare: base.routing?.forwardedShare,
+  });
   base.warnings = [
     ...loadWarnings(driver, base.cpu.maxPercentByProcess, quotas),
     ...[...recorder.failures].map(([name, err]) => `sampler ${name} failed: ${err}`),

@@ -52,6 +52,7 @@ export async function runBench(
     persistence: o.persistence,
     granularity: o.granularity,
     appEnv: o.appEnv,
+    rttMs: o.rttMs,
     driver: o.driver,
     seed: o.seed,
     thresholds: o.thresholds.map((t) => t.expr),

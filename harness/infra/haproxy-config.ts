@@ -38,6 +38,8 @@ export const SLOT_PREFIX = "s";
  * - no access log: logging every request would cost the shared CPU more than the balancing.
  * - every `x-statebench-*` request header is stripped at the frontend: they are the nodes' internal headers, and
  *   a client's copy must never reach a node (the nodes also trust only peers that carry the cluster secret).
+ * - `/metrics` is refused at the frontend (404): the nodes serve it on a port of their own, which HAProxy never
+ *   forwards to, and a node started without METRICS_PORT must not leak its figures through the balancer either.
  * - owner routing (stateful, `routing`): see `routingRules`.
  */
 export function haproxyConfig(c: HaproxyConfigInput): string {
@@ -63,6 +65,7 @@ defaults
 frontend main
   bind 127.0.0.1:${c.port}
   http-request del-header ^x-statebench- -m reg
+  http-request deny deny_status 404 if { path /metrics } || { path_beg /metrics/ }
   default_backend ${BACKEND}
 
 backend ${BACKEND}

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import {
   appendFileSync,
   chmodSync,
@@ -7,6 +8,8 @@ import {
   mkdtempSync,
   readdirSync,
   statSync,
+  unlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -52,6 +55,7 @@ const BASE_SETTINGS: Record<string, string> = {
   max_connections: "300",
   shared_buffers: "256MB",
   logging_collector: "off",
+  password_encryption: "'scram-sha-256'",
 };
 
 /** The newest PostgreSQL server binaries: `$PG_BIN`, else `/usr/lib/postgresql/<newest>/bin`. */
@@ -114,9 +118,11 @@ async function sql(url: string, statements: string[]): Promise<void> {
 /**
  * Starts a private PostgreSQL cluster (initdb into `<runDir>/pg`, a free port on 127.0.0.1, fsync on,
  * pg_stat_statements preloaded and created in database `statebench`, max_connections 300), running the
- * `postgres` binary in the foreground as a child; as root it runs as the `postgres` user. Reuses `DATABASE_URL`
- * when set.
- * @example const db = await startPostgres(); // db.url = postgres://statebench@127.0.0.1:PORT/statebench
+ * `postgres` binary in the foreground as a child; as root it runs as the `postgres` user. Every connection, TCP
+ * or unix socket, authenticates with scram-sha-256 and a password generated for this cluster, carried in `url`
+ * (never `trust`: that would make any local process a superuser, and the same setup must be safe off loopback).
+ * Reuses `DATABASE_URL` when set.
+ * @example const db = await startPostgres(); // db.url = postgres://statebench:<password>@127.0.0.1:PORT/statebench
  */
 export async function startPostgres(opts: PostgresOptions = {}): Promise<PostgresServer> {
   const external = process.env.DATABASE_URL;
@@ -143,9 +149,30 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
   }
   chmodSync(dataDir, 0o700);
 
+  // The superuser's password reaches initdb through a file only its user can read, removed right after (a
+  // command-line argument would show in `ps`). base64url: safe in a URL without escaping.
+  const password = randomBytes(18).toString("base64url");
+  const pwFile = join(clusterDir, "pg-password");
+  writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
+  if (user) chownSync(pwFile, user.uid, user.gid);
   // --no-sync only skips flushing the freshly copied template files; the running server fsyncs as configured.
-  const initArgs = ["-D", dataDir, "-U", DB, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"];
-  await run("initdb", join(bin, "initdb"), initArgs, join(logs, "initdb.log"), user?.name ?? null);
+  const initArgs = [
+    "-D",
+    dataDir,
+    "-U",
+    DB,
+    "--auth-local=scram-sha-256",
+    "--auth-host=scram-sha-256",
+    `--pwfile=${pwFile}`,
+    "--encoding=UTF8",
+    "--locale=C",
+    "--no-sync",
+  ];
+  try {
+    await run("initdb", join(bin, "initdb"), initArgs, join(logs, "initdb.log"), user?.name ?? null);
+  } finally {
+    unlinkSync(pwFile);
+  }
 
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const logFile = join(logs, "postgres.log");
@@ -170,7 +197,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
       logFile,
       user: user?.name ?? null,
     });
-    const adminUrl = `postgres://${DB}@127.0.0.1:${port}/postgres`;
+    const adminUrl = `postgres://${DB}:${password}@127.0.0.1:${port}/postgres`;
     const deadline = Date.now() + timeoutMs;
     let ready = false;
     while (child.running() && Date.now() < deadline) {
@@ -190,7 +217,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
     }
     try {
       await sql(adminUrl, [`CREATE DATABASE ${DB}`]);
-      const url = `postgres://${DB}@127.0.0.1:${port}/${DB}`;
+      const url = `postgres://${DB}:${password}@127.0.0.1:${port}/${DB}`;
       await sql(url, ["CREATE EXTENSION IF NOT EXISTS pg_stat_statements"]);
       let stopping: Promise<void> | null = null;
       return {

@@ -153,6 +153,12 @@ export interface AppRunSummary {
    * stateless app (any replica serves any request).
    */
   routing: RoutingSummary | null;
+  /**
+   * Sequential network round trips on each endpoint's critical path (`harness/round-trips/model.ts`): a model of
+   * the app as configured, checked on the wire against the apps by a test, not measured in this run. The report
+   * projects latencies to a datacenter RTT with it. Absent in summaries written before it existed.
+   */
+  roundTrips?: Record<string, RoundTripCounts>;
   /** How far availability reads (summary, listing) may lag acknowledged writes, as the app declares it (0: exact). */
   availability: { stalenessBoundMs: number };
   cpu: {
@@ -201,6 +207,15 @@ export interface MachineLoad {
   busy: boolean;
   /** The outside processes that used the most CPU in the window, in % of one core. */
   busiest: Array<{ pid: number; command: string; cpuPercent: number }>;
+}
+
+/** One endpoint's round trips: the LB's hop, a forward, Redis and PostgreSQL calls in turn, and their sum. */
+export interface RoundTripCounts {
+  lb: number;
+  forward: number;
+  redis: number;
+  postgres: number;
+  total: number;
 }
 
 export interface RoutingSummary {

@@ -8,6 +8,8 @@ export interface AppNode {
   id: string;
   /** `http://127.0.0.1:PORT` (for a worker: its health endpoint only). */
   url: string;
+  /** Where its `/metrics` is served: a port of its own when its env sets METRICS_PORT, else `url`. */
+  metricsUrl: string;
   pid: number;
   role: NodeRole;
   /** Resolves with the exit code (null when ended by a signal). */
@@ -69,14 +71,16 @@ function cpuGroup(id: string, opts: LaunchOptions): CpuGroup | null {
 export async function launchNode(
   kind: ProcessKind,
   id: string,
-  ctx: Omit<ProcessContext, "id" | "port">,
+  ctx: Omit<ProcessContext, "id" | "port" | "metricsPort">,
   opts: LaunchOptions,
 ): Promise<RunningNode> {
   const logFile = join(opts.runDir, "logs", `${id}.log`);
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, ...kind.env({ ...ctx, id, port }), ...opts.extraEnv };
+    const appEnv = { ...kind.env({ ...ctx, id, port, metricsPort: await freePort() }), ...opts.extraEnv };
+    const metricsUrl = appEnv.METRICS_PORT ? `http://127.0.0.1:${appEnv.METRICS_PORT}` : url;
+    const env = { ...process.env, ...appEnv };
     const handle = spawnChild({
       label: id,
       command: process.execPath,
@@ -106,6 +110,7 @@ export async function launchNode(
       return {
         id,
         url,
+        metricsUrl,
         pid: handle.pid,
         role: kind.role,
         exited: handle.exited,
@@ -119,6 +124,7 @@ export async function launchNode(
     await handle.stop({ signal: "SIGKILL" });
     cpu?.remove();
     const tail = logTail(logFile);
+    // Either port may have been taken meanwhile (another helper's server): try again with fresh ones.
     if (exitedEarly && attempt < 3 && /EADDRINUSE/.test(tail)) continue;
     const why = exitedEarly
       ? `exited (code ${await handle.exited}) before answering GET /health`

@@ -72,6 +72,7 @@ blockquote cite { display: block; margin-top: 4px; font-style: normal; font-size
 figure.chart { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px 4px; }
 figure.chart figcaption { font-weight: 600; font-size: 13.5px; margin-bottom: 2px; }
 figure.chart img { width: 100%; height: auto; display: block; }
+table.round-trips .model { background: #fffbeb; font-style: italic; }
 table.data { width: 100%; background: #fff; border: 1px solid var(--line); margin: 6px 0 14px; }
 table.data.narrow { width: auto; min-width: 60%; }
 table.data caption { text-align: left; font-weight: 600; padding: 4px 0; }

@@ -1,6 +1,7 @@
 import { collectAlerts } from "../alerts.ts";
 import { renderPairingCharts } from "../charts/index.ts";
 import { type ClaimRun, evaluateClaims } from "../claims.ts";
+import { reportRttMs } from "../round-trips.ts";
 import type { ReportView } from "../view.ts";
 import { auditSectionHtml, warningsSectionHtml } from "./audit.ts";
 import { bannerHtml } from "./banner.ts";
@@ -10,6 +11,7 @@ import { claimsSectionHtml } from "./claims.ts";
 import { CSS } from "./css.ts";
 import { environmentSectionHtml } from "./environment.ts";
 import { esc, slug } from "./escape.ts";
+import { roundTripsSectionHtml } from "./round-trips.ts";
 import { verdictSectionHtml } from "./verdict-table.ts";
 
 /** The runs as the claim rules read them. */
@@ -39,6 +41,7 @@ function navHtml(view: ReportView): string {
     ["verdict", "Verdict"],
     ["claims", "Claims"],
     ...view.pairings.map((p) => [`scenario-${slug(p.id)}`, p.title]),
+    ["round-trips", "Round trips (model)"],
     ["audit", "Audit"],
     ["warnings", "Warnings"],
     ["environment", "Environment"],
@@ -46,8 +49,11 @@ function navHtml(view: ReportView): string {
   return `<nav class="toc">${links.map(([id, t]) => `<a href="#${esc(id)}">${esc(t)}</a>`).join("")}</nav>`;
 }
 
-/** The whole self-contained report page (inline CSS, charts as PNG data URLs, no scripts, no network). */
-export function buildReportHtml(view: ReportView): string {
+/**
+ * The whole self-contained report page (inline CSS, charts as PNG data URLs, no scripts, no network).
+ * `rttMs`: the round-trip time the latency projection assumes (default: the run's `--rtt-ms`).
+ */
+export function buildReportHtml(view: ReportView, opts: { rttMs?: number } = {}): string {
   const alerts = collectAlerts(view);
   const claims = evaluateClaims(claimRuns(view));
   const scenarios = view.pairings.map((p) => scenarioChartsHtml(p, renderPairingCharts(p)));
@@ -63,6 +69,7 @@ ${capacitySectionHtml(view)}
 ${verdictSectionHtml(view)}
 ${claimsSectionHtml(claims)}
 ${scenarios.join("\n")}
+${roundTripsSectionHtml(view, reportRttMs(view, opts.rttMs))}
 ${auditSectionHtml(view)}
 ${warningsSectionHtml(view, alerts)}
 ${environmentSectionHtml(view.runs)}

@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import type { Logger } from "pino";
+import { requireJsonBody } from "../../contract/content-type.ts";
 import { errorBody } from "../../contract/index.ts";
+import { metricsOffPublicPort } from "../../contract/metrics-port.ts";
 import type { BookingService } from "../booking/index.ts";
 import type { Placement } from "../runtime/index.ts";
 import { limitBody } from "./body.ts";
@@ -18,6 +20,8 @@ export interface HttpAppOptions {
   logger: Logger;
   /** The JSON served at `GET /metrics`. */
   metrics: () => unknown;
+  /** `/metrics` is served by a listener of its own on this port (`serveMetrics`), so not on the public one. */
+  metricsPort?: number;
   forward?: Forward;
   /**
    * Extra routes (the cluster's internal endpoints), mounted before the booking routes and after the body limit
@@ -32,6 +36,8 @@ export interface HttpAppOptions {
 export function createHttpApp(opts: HttpAppOptions): Hono {
   const app = new Hono();
   app.use(limitBody);
+  app.use(requireJsonBody());
+  metricsOffPublicPort(app, opts.metricsPort);
   app.get("/health", (c) => c.json({ status: "ok", app: "stateful", node: opts.nodeId }));
   app.get("/metrics", (c) => c.json(opts.metrics()));
   opts.extend?.(app);
