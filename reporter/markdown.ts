@@ -1,4 +1,5 @@
 import type { RunSummary } from "../harness/results/types.ts";
+import { agreementMarkdown } from "./agreement-table.ts";
 import { collectAlerts } from "./alerts.ts";
 import { evaluateClaims } from "./claims.ts";
 import { formatRatio } from "./format.ts";
@@ -45,6 +46,8 @@ export function buildViewMarkdown(view: ReportView): string {
   if (view.sideLegend) out.push(`**${view.sideLegend}**`, "");
   out.push("▲ = better (differences within 5% are a tie); ↑ higher / ↓ lower is better.", "");
   for (const p of view.pairings) out.push(table(p), "");
+  const drivers = agreementMarkdown(view);
+  if (drivers) out.push(drivers);
   const claims = evaluateClaims(claimRuns(view));
   out.push("### Claims of the seed articles", "", "| claim | verdict |", "|---|---|");
   for (const c of claims) out.push(`| ${cellText(c.claim.headline)} | ${c.verdict.replace("-", " ")} |`);

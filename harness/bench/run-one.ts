@@ -6,7 +6,7 @@ import type { Scenario } from "../../scenarios/types.ts";
 import { auditRun } from "../audit/index.ts";
 import { prepareEvent, runDriver } from "../driver/index.ts";
 import type { DriverOptions, DriverResult } from "../driver/types.ts";
-import { runK6 } from "../k6/index.ts";
+import { type K6DriverResult, k6Summary, runK6 } from "../k6/index.ts";
 import type { AckRecord, AppName, AppRunSummary, AuditResult } from "../results/types.ts";
 import { machineLoad, machineSampler, type OutsideUse, startRecorder, type WatchedProcess } from "../samplers/index.ts";
 import { type Stack, startStack } from "../stack/index.ts";
@@ -31,6 +31,8 @@ export interface RunOneContext {
   options: BenchOptions;
   /** `results/<run-id>/<scenario>/<app>`. */
   dir: string;
+  /** `results/<run-id>`: what file paths in the summary are relative to (default `dir`). */
+  runDir?: string;
   log: (message: string) => void;
   onSecond?: (line: string) => void;
 }
@@ -87,7 +89,7 @@ export function driverFor(
   onSpawn: (pid: number) => void = () => {},
 ): (o: DriverOptions) => Promise<DriverResult> {
   if (c.options.driver === "embedded") return runDriver;
-  return (o) => runK6({ ...o, runDir: join(c.dir, `k6-${o.phase}`), onSpawn });
+  return (o) => runK6({ ...o, runDir: join(c.dir, `k6-${o.phase}`), onSpawn, dashboard: c.options.k6Dashboard });
 }
 
 export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult> {
@@ -226,6 +228,7 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
     audit,
     faults: faultRecords,
   });
+  if ("k6" in driver) base.k6 = k6Summary(driver as K6DriverResult, c.runDir ?? c.dir);
   base.machine = machine ? machineLoad(cpus().length, machineAtStart, machineAtEnd) : null;
   base.warnings = [
     ...loadWarnings(driver, base.cpu.maxPercentByProcess, quotas),
