@@ -24,6 +24,7 @@ function asK6(r: AppRunSummary, by: { rps: number; p50: number; dropped?: number
     vus: { preAllocated: 100, max: 10000, peak: 80 },
     cpuUsPerRequest: 700,
     startupCpuS: 0.5,
+    connectingMs: { p50: 0, p99: 900, max: 3100 },
     exitCode: 0,
     files: {
       points: "p",
@@ -43,6 +44,7 @@ test("agreement: within 5% throughput and 20% p50 agrees; outside disagrees; a d
   const dropped = compareDrivers(e, asK6(e, { rps: 0.5, p50: 1, dropped: 40 }));
   assert.equal(dropped.verdict, "not comparable");
   assert.match(dropped.notes.join(" "), /k6 dropped 40 arrivals/);
+  assert.match(dropped.notes.join(" "), /connects took p50 0\.0 ms, p99 900 ms.*listen queue overflowed/);
   assert.deepEqual(
     dropped.endpoints.map((p) => p.endpoint),
     Object.keys(e.requests.byEndpoint).sort(),

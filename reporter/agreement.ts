@@ -88,6 +88,14 @@ export function compareDrivers(embedded: AppRunSummary, k6: AppRunSummary): Driv
     if (side.dropped > 0) notes.push(`${name} dropped ${side.dropped} arrivals: it did not offer the scenario's load`);
     else if (side.saturated) notes.push(`${name} fell behind its schedule`);
   }
+  const c = k6.k6?.connectingMs;
+  if (c && k6.k6) {
+    notes.push(
+      `k6 held up to ${k6.k6.vus.peak} VUs (${k6.k6.vus.preAllocated} pre-allocated), one connection each; its TCP ` +
+        `connects took p50 ${c.p50.toFixed(1)} ms, p99 ${c.p99.toFixed(0)} ms, max ${c.max.toFixed(0)} ms` +
+        (c.p99 >= 500 ? " (a listen queue overflowed: connects retried after 1 s)" : ""),
+    );
+  }
   let verdict: DriverAgreement["verdict"] = "not comparable";
   if (!e.saturated && !k.saturated && throughputDiff !== null && p50Diff !== null) {
     const ok = Math.abs(throughputDiff) <= AGREEMENT_TARGETS.throughput && Math.abs(p50Diff) <= AGREEMENT_TARGETS.p50;

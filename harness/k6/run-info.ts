@@ -10,6 +10,7 @@ export function k6Summary(res: K6DriverResult, runDir: string): K6RunInfo {
     vus: res.k6.vus,
     cpuUsPerRequest: res.k6.cpuUsPerRequest,
     startupCpuS: res.k6.startupCpuS,
+    connectingMs: res.k6.connectingMs,
     exitCode: res.k6.exitCode,
     files: {
       points: rel(f.points),

@@ -56,6 +56,8 @@ export interface K6Extras {
   startupCpuS: number | null;
   /** k6's CPU µs per request during the load (the summary's `driver.cpuUsPerRequest` for k6). */
   cpuUsPerRequest: number | null;
+  /** k6's http_req_connecting over the whole run (summary export), ms; null without the file. */
+  connectingMs: { p50: number; p99: number; max: number } | null;
   /** VUs k6 was given: pre-allocated (Little's law) and the most it may use (the embedded driver's bound). */
   vus: { preAllocated: number; max: number; peak: number };
   /** k6's own threshold verdicts (from --summary-export), empty when the file is missing. */
@@ -146,7 +148,16 @@ export async function runK6(opts: K6DriverOptions): Promise<K6DriverResult> {
     const vus = { preAllocated: 0, max: 0, peak: 0 };
     return {
       ...empty,
-      k6: { bin, exitCode: null, thresholds: [], files, startupCpuS: null, cpuUsPerRequest: null, vus },
+      k6: {
+        bin,
+        exitCode: null,
+        thresholds: [],
+        files,
+        startupCpuS: null,
+        connectingMs: null,
+        cpuUsPerRequest: null,
+        vus,
+      },
     };
   }
 
@@ -267,10 +278,13 @@ export async function runK6(opts: K6DriverOptions): Promise<K6DriverResult> {
   const run = await parseK6Ndjson(files.points, { scenario: opts.phase === "warmup" ? "warmup" : "measured" });
   let thresholds: K6SummaryExport["thresholds"] = [];
   let vusMax = 0;
+  let connectingMs: K6Extras["connectingMs"] = null;
   if (existsSync(files.summary)) {
     const summary = await readK6Summary(files.summary);
     thresholds = summary.thresholds;
     vusMax = summary.metrics.vus_max?.max ?? 0;
+    const c = summary.metrics.http_req_connecting;
+    if (c) connectingMs = { p50: c.med ?? 0, p99: c["p(99)"] ?? 0, max: c.max ?? 0 };
   } else warnings.push("k6 wrote no summary export");
   if (files.dashboard && !existsSync(files.dashboard)) warnings.push(`k6 wrote no web dashboard ${files.dashboard}`);
   // The load's CPU only: from the beacon (every VU initialised) to k6's exit (its output flushed).
@@ -311,6 +325,7 @@ export async function runK6(opts: K6DriverOptions): Promise<K6DriverResult> {
     thresholds,
     files,
     startupCpuS: cpuAtStartS,
+    connectingMs,
     cpuUsPerRequest:
       loadCpuS !== null && result.requests.total > 0 ? Math.round((loadCpuS * 1e6) / result.requests.total) : null,
     vus: { preAllocated: sizing.preAllocatedVUs, max: sizing.maxVUs, peak: result.health.peakInFlight },

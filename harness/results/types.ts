@@ -142,6 +142,12 @@ export interface K6RunInfo {
   /** k6's CPU µs per request during the load (its start-up excluded: `startupCpuS`). */
   cpuUsPerRequest: number | null;
   startupCpuS: number | null;
+  /**
+   * Time to open a TCP connection (k6's http_req_connecting, not part of http_req_duration), ms. k6 opens one
+   * connection per VU, so a large VU pool means many connects during the load, where the embedded driver shares a
+   * pre-opened pool: slow connects show a listen queue overflowing (SYN retried after 1 s, 3 s).
+   */
+  connectingMs: { p50: number; p99: number; max: number } | null;
   exitCode: number | null;
   files: { points: string; summary: string; log: string; dashboard: string | null };
 }
