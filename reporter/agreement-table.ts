@@ -22,8 +22,13 @@ export function agreementTable(a: DriverAgreement): CellTable {
   const row = (label: string, x: string, y: string, diff = "") => [label, x, y, diff];
   const rows = [
     row("offered journeys/s (scheduled)", formatNumber(e.offeredJourneysPerS), formatNumber(k.offeredJourneysPerS)),
-    row("achieved journeys/s (started)", formatNumber(e.achievedJourneysPerS), formatNumber(k.achievedJourneysPerS)),
-    row("requests/s", formatNumber(e.requestsPerS), formatNumber(k.requestsPerS), pct(a.throughputDiff)),
+    row(
+      "achieved journeys/s (started)",
+      formatNumber(e.achievedJourneysPerS),
+      formatNumber(k.achievedJourneysPerS),
+      pct(a.throughputDiff),
+    ),
+    row("requests/s", formatNumber(e.requestsPerS), formatNumber(k.requestsPerS)),
     row("arrivals dropped", formatNumber(e.dropped), formatNumber(k.dropped)),
     row("saturated (dropped or behind)", e.saturated ? "YES" : "no", k.saturated ? "YES" : "no"),
     row("driver CPU µs/request", formatNumber(e.cpuUsPerRequest), formatNumber(k.cpuUsPerRequest)),

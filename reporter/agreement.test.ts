@@ -11,11 +11,12 @@ import { singleRunView } from "./view.ts";
 
 const load = () => JSON.parse(readFileSync(join(FIXTURES.small, "summary.json"), "utf8")) as RunSummary;
 
-/** The embedded result of flash-sale/stateless re-labelled as k6's, its rates and p50s scaled by `by`. */
+/** The embedded result of flash-sale/stateless re-labelled as k6's, its journeys started and p50s scaled by `by`. */
 function asK6(r: AppRunSummary, by: { rps: number; p50: number; dropped?: number }): AppRunSummary {
   const k: AppRunSummary = structuredClone(r);
   k.driver = "k6";
-  k.throughput.requestsPerS = r.throughput.requestsPerS * by.rps;
+  k.journeys.started = Math.round(r.journeys.started * by.rps);
+  k.requests.total = Math.round(r.requests.total * by.rps);
   k.latency.p50 = r.latency.p50 * by.p50;
   for (const e of Object.values(k.requests.byEndpoint)) e.latency.p50 *= by.p50;
   k.journeys.dropped = by.dropped ?? 0;
@@ -64,7 +65,7 @@ test("a --driver both run shows the section in Markdown and HTML, with the k6 da
   assert.match(md, /### Driver agreement/);
   assert.match(md, /#### flash-sale · stateless: AGREE/);
   assert.match(md, /actual send/);
-  assert.match(md, /\| requests\/s \| [\d,.]+ \| [\d,.]+ \| -2\.0% \|/);
+  assert.match(md, /\| achieved journeys\/s \(started\) \| [\d,.]+ \| [\d,.]+ \| -2\.0% \|/);
   assert.match(md, /\[k6 web dashboard\]\(flash-sale\/stateless\/k6-driver\/k6-measure\/dashboard\.html\)/);
   const html = buildReportHtml(
     singleRunView({ dir: "", summary: s, environment: s.environment, series: new Map(), problems: [] }),

@@ -32,7 +32,7 @@ export interface DriverAgreement {
   embedded: DriverSide;
   k6: DriverSide;
   endpoints: EndpointAgreement[];
-  /** k6 ÷ embedded - 1 for requests/s and overall p50. */
+  /** k6 ÷ embedded - 1 for journeys started per second and overall p50. */
   throughputDiff: number | null;
   p50Diff: number | null;
   /** "agree", "disagree", or "not comparable" (a driver was saturated: its load was not the scenario's). */
@@ -50,13 +50,15 @@ export function cpuUsPerRequest(r: AppRunSummary): number | null {
   return r.requests.total > 0 ? Math.round((r.driverHealth.cpuS * 1e6) / r.requests.total) : null;
 }
 
-function sideOf(r: AppRunSummary): DriverSide {
-  const s = Math.max(0.001, r.window.durationS);
+// Rates per second of the arrival schedule, the same for both drivers: each driver's own window also holds the
+// tail of journeys still running after the schedule, which is longer when answers are slower.
+function sideOf(r: AppRunSummary, scheduleS: number | null): DriverSide {
+  const s = Math.max(0.001, scheduleS ?? r.window.durationS);
   const round = (x: number) => Math.round(x * 10) / 10;
   return {
     offeredJourneysPerS: round(r.journeys.scheduled / s),
-    achievedJourneysPerS: r.throughput.journeysPerS,
-    requestsPerS: r.throughput.requestsPerS,
+    achievedJourneysPerS: round(r.journeys.started / s),
+    requestsPerS: round(r.requests.total / s),
     dropped: r.journeys.dropped,
     saturated: r.journeys.dropped > 0 || !r.driverHealth.keptSchedule,
     cpuUsPerRequest: cpuUsPerRequest(r),
@@ -68,17 +70,26 @@ function sideOf(r: AppRunSummary): DriverSide {
 
 const ratio = (k6: number, embedded: number) => (embedded > 0 ? k6 / embedded - 1 : null);
 
-/** The embedded and k6 results of one scenario x app, side by side, with the verdict against the targets. */
-export function compareDrivers(embedded: AppRunSummary, k6: AppRunSummary): DriverAgreement {
-  const e = sideOf(embedded);
-  const k = sideOf(k6);
+/**
+ * The embedded and k6 results of one scenario x app, side by side, with the verdict against the targets.
+ * Throughput is journeys started per second of the schedule (`scheduleS`, else each driver's window): what the
+ * driver controls. Requests per journey follow the answers (a 409 sends another hold), so requests/s is shown
+ * but not judged.
+ */
+export function compareDrivers(
+  embedded: AppRunSummary,
+  k6: AppRunSummary,
+  scheduleS: number | null = null,
+): DriverAgreement {
+  const e = sideOf(embedded, scheduleS);
+  const k = sideOf(k6, scheduleS);
   const names = [...new Set([...Object.keys(embedded.requests.byEndpoint), ...Object.keys(k6.requests.byEndpoint)])];
   const ep = (r: AppRunSummary, n: string) => {
     const x = r.requests.byEndpoint[n];
     return x ? { count: x.count, p50: x.latency.p50, p99: x.latency.p99 } : null;
   };
   const endpoints = names.sort().map((n) => ({ endpoint: n, embedded: ep(embedded, n), k6: ep(k6, n) }));
-  const throughputDiff = ratio(k.requestsPerS, e.requestsPerS);
+  const throughputDiff = ratio(k.achievedJourneysPerS, e.achievedJourneysPerS);
   const p50Diff = ratio(k.p50, e.p50);
   const notes: string[] = [];
   for (const [name, side] of [
@@ -117,9 +128,15 @@ export function compareDrivers(embedded: AppRunSummary, k6: AppRunSummary): Driv
 /** Every `--driver both` pair of a run (results[] are the embedded driver's, `agreement` k6's). */
 export function driverAgreements(s: RunSummary): DriverAgreement[] {
   const out: DriverAgreement[] = [];
+  const defs = (s.environment?.knobs?.scenarioDefinitions ?? []) as Array<{
+    name?: string;
+    arrival?: { stages?: Array<{ durationS: number }> };
+  }>;
   for (const k of s.agreement ?? []) {
     const e = s.results.find((r) => r.scenario === k.scenario && r.app === k.app && r.driver !== k.driver);
-    if (e) out.push(compareDrivers(e, k));
+    const stages = defs.find((d) => d.name === k.scenario)?.arrival?.stages;
+    const scheduleS = stages ? stages.reduce((t, st) => t + st.durationS, 0) : null;
+    if (e) out.push(compareDrivers(e, k, scheduleS));
   }
   return out;
 }
@@ -130,4 +147,7 @@ export const AGREEMENT_EXPLAINED =
   "a late start counts as latency there (coordinated omission corrected) and not in k6, which instead starts a " +
   "journey on time or drops it when no VU is free. Targets when neither driver is saturated: requests/s within " +
   `${AGREEMENT_TARGETS.throughput * 100}%, p50 within ${AGREEMENT_TARGETS.p50 * 100}%. Each driver ran on its own ` +
-  "fresh stack, one after the other, so machine noise between the two runs is in the difference too.";
+  "fresh stack, one after the other, so machine noise between the two runs is in the difference too. Rates are " +
+  "per second of the arrival schedule; throughput is judged on journeys (what a driver offers), not requests " +
+  "(a journey sends another hold after a 409, so requests follow the answers). k6 opens one connection per VU " +
+  "where the embedded driver shares a pre-opened pool: many VUs mean many connects during the load.";
