@@ -42,12 +42,15 @@ export function requestsPerJourney(journey) {
 export const MAX_JOURNEYS_IN_FLIGHT = 10000;
 
 /**
- * Per-request time the pre-allocation plans for: an overloaded app's answer, not an idle one's. Measured on the
- * shared 2-core machine (quick flash sale, stateless, k6 v1.3.0): requests at p50 855 ms made journeys last 7.3 s
- * on average, while k6 started only 23 VUs beyond its 1,260 pre-allocated in 12 s and dropped 1,327 journeys.
- * Cheap to overshoot (a VU is 0.3 MB and ~1.3 ms of CPU to start, before the load), costly to undershoot.
+ * Per-request time the pre-allocation plans for: ~10x a healthy answer. Both ways of missing cost, measured on the
+ * shared 2-core machine (quick flash sale, k6 v1.3.0):
+ * - too few: k6 starts VUs beyond the pre-allocated one at a time during the load (23 in 12 s) and drops journeys
+ *   meanwhile (1,327 at 300/s when overloaded requests made journeys last 7.3 s; no sizing short of that helps);
+ * - too many: k6 hands arrivals to every idle VU in turn and each VU opens its own connection, so a big pool is a
+ *   storm of connects during the window: at 80/s, 616 VUs (1 s a request) gave p50 42.9 ms against the embedded
+ *   driver's 13.9 ms (connects p99 378 ms); 100 VUs gave 3.04 against 2.97 ms.
  */
-export const EXPECTED_REQUEST_MS = 1000;
+export const EXPECTED_REQUEST_MS = 250;
 
 /**
  * VUs for an arrival-rate scenario. k6 starts each journey on an idle VU and drops it (`dropped_iterations`) when
