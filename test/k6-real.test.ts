@@ -74,7 +74,12 @@ describe("real k6 against the reference app", { skip: k6.skip }, () => {
       assert.ok(res.k6.vus.preAllocated >= 5 && res.k6.vus.max >= res.k6.vus.preAllocated);
       // The trimmed system tags: no url, method or group on k6's samples, only what the parser reads.
       const points = gunzipSync(readFileSync(res.k6.files.points)).toString("utf8");
-      const sample = points.split("\n").find((l) => l.includes('"Point"') && l.includes('"http_req_duration"'));
+      const sample = points
+        .split("\n")
+        .find(
+          (l) =>
+            l.includes('"type":"Point"') && l.includes('"http_req_duration"') && l.includes('"scenario":"measured"'),
+        );
       assert.ok(sample, "a request sample");
       assert.deepEqual(Object.keys(JSON.parse(sample).data.tags).sort(), ["name", "scenario", "status"]);
       const html = readFileSync(res.k6.files.dashboard ?? "", "utf8");

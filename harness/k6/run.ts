@@ -228,6 +228,8 @@ export async function runK6(opts: K6DriverOptions): Promise<K6DriverResult> {
     env.K6_WEB_DASHBOARD = "true";
     env.K6_WEB_DASHBOARD_PORT = "-1";
     env.K6_WEB_DASHBOARD_EXPORT = files.dashboard;
+    // k6 skips the report when the run is shorter than a few aggregation periods (default 10 s): quick runs are.
+    env.K6_WEB_DASHBOARD_PERIOD ??= "1s";
   }
   // maxVUs = the embedded driver's in-flight bound; preAllocatedVUs by Little's law unless set (vuSizing).
   const maxVUs = opts.maxInFlight ?? MAX_JOURNEYS_IN_FLIGHT;
