@@ -145,7 +145,7 @@ export function driverAgreements(s: RunSummary): DriverAgreement[] {
 export const AGREEMENT_EXPLAINED =
   "k6 measures each request from its actual send; the embedded driver from its intended send (the schedule), so " +
   "a late start counts as latency there (coordinated omission corrected) and not in k6, which instead starts a " +
-  "journey on time or drops it when no VU is free. Targets when neither driver is saturated: requests/s within " +
+  "journey on time or drops it when no VU is free. Targets when neither driver is saturated: journeys/s within " +
   `${AGREEMENT_TARGETS.throughput * 100}%, p50 within ${AGREEMENT_TARGETS.p50 * 100}%. Each driver ran on its own ` +
   "fresh stack, one after the other, so machine noise between the two runs is in the difference too. Rates are " +
   "per second of the arrival schedule; throughput is judged on journeys (what a driver offers), not requests " +
