@@ -1,5 +1,5 @@
-// The k6 options scenarios/k6/options.js builds, checked against k6's documented options schema (k6 itself
-// cannot be installed here, so the schema is written from k6's docs and validation code: k6-options-schema.ts).
+// The k6 options scenarios/k6/options.js builds, checked against k6's documented options schema (fast, and for
+// every scenario x profile; the schema is written from k6's docs and validation code: k6-options-schema.ts).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
@@ -72,7 +72,7 @@ function k6Arrivals(s: {
   return total;
 }
 
-describe("k6 options (validated against k6's documented schema; k6 itself cannot be installed here)", () => {
+describe("k6 options (validated against k6's documented schema; the real k6 runs them in k6-real.test.ts)", () => {
   it("the files k6 loads use only syntax and modules k6 v0.48 supports", () => {
     // k6 v0.48 runs goja (ES2015+ with ES modules, no top-level await, no dynamic import); journey-logic.js
     // keeps to no `?.` / `??` as well, and so do the k6 files. Only k6's own modules and relative files.
