@@ -114,6 +114,9 @@ export function collectAlerts(view: ReportView): Alert[] {
       });
     }
     for (const r of run.summary.results) out.push(...resultAlerts(runId, r, multi));
+    // The k6 half of `--driver both`: its audit and its drops matter as much as the embedded half's.
+    for (const r of run.summary.agreement ?? [])
+      out.push(...resultAlerts(runId, r, multi).map((a) => ({ ...a, scope: `${a.scope} (k6)` })));
     for (const w of run.summary.warnings) out.push({ level: "warn", scope: runId, message: w });
     for (const p of run.problems) out.push({ level: "warn", scope: runId, message: p });
   }

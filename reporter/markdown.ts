@@ -1,4 +1,5 @@
 import type { RunSummary } from "../harness/results/types.ts";
+import { agreementMarkdown } from "./agreement-table.ts";
 import { collectAlerts } from "./alerts.ts";
 import { evaluateClaims } from "./claims.ts";
 import { formatNumber, formatRatio } from "./format.ts";
@@ -105,6 +106,8 @@ export function buildViewMarkdown(view: ReportView, opts: { rttMs?: number } = {
   out.push("▲ = better (differences within 5% are a tie); ↑ higher / ↓ lower is better.", "");
   for (const p of view.pairings) out.push(table(p), "");
   out.push(...roundTripsMarkdown(view, reportRttMs(view, opts.rttMs)));
+  const drivers = agreementMarkdown(view);
+  if (drivers) out.push(drivers);
   const claims = evaluateClaims(claimRuns(view));
   out.push("### Claims of the seed articles", "", "| claim | verdict |", "|---|---|");
   for (const c of claims) out.push(`| ${cellText(c.claim.headline)} | ${c.verdict.replace("-", " ")} |`);

@@ -30,7 +30,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     console.error(`statebench bench: ${err instanceof Error ? err.message : String(err)}`);
     return 2;
   }
-  if (options.driver === "k6") {
+  if (options.driver === "k6" || options.agreement) {
     const { findK6 } = await import("../k6/index.ts");
     try {
       findK6();

@@ -15,6 +15,17 @@ describe("bench options", () => {
     assert.equal(parseBenchOptions(["--rtt-ms", "2.5"]).rttMs, 2.5);
   });
 
+  it("--driver both runs the embedded driver, then k6 for agreement; --k6-dashboard asks k6 for its HTML", () => {
+    const o = parseBenchOptions(["--driver", "both", "--k6-dashboard"]);
+    assert.equal(o.driver, "embedded");
+    assert.equal(o.agreement, true);
+    assert.equal(o.k6Dashboard, true);
+    const k = parseBenchOptions(["--driver", "k6"]);
+    assert.equal(k.agreement, false);
+    assert.equal(k.k6Dashboard, false);
+    assert.throws(() => parseBenchOptions(["--driver", "wrk"]), /--driver: expected one of embedded, k6, both/);
+  });
+
   it("parses knobs and thresholds", () => {
     const o = parseBenchOptions(["--app", "stateful", "--rate", "400", "--node-cpu", "0.5", "--threshold", "p99<250"]);
     assert.deepEqual(o.apps, ["stateful"]);

@@ -19,6 +19,13 @@ export interface BenchOptions {
   /** Extra environment for every app process (`--app-env KEY=VALUE`), e.g. JOURNAL_WINDOW_MS or SHARDS. */
   appEnv: Record<string, string>;
   driver: "embedded" | "k6";
+  /**
+   * `--driver both`: every scenario x app runs on the embedded driver (the results) and again on k6, each on a
+   * fresh stack, for the report's driver-agreement section (`summary.agreement`).
+   */
+  agreement: boolean;
+  /** `--k6-dashboard`: k6 also writes its web dashboard's HTML report, linked from the report. */
+  k6Dashboard: boolean;
   thresholds: Threshold[];
   /** An already running app (compose, another machine): no private stack, no faults, no cold-restart audit. */
   target: string | null;
@@ -45,7 +52,9 @@ export const BENCH_HELP = `statebench bench [flags]     run scenarios against bo
   --persistence sync|async     stateful: acknowledge after the journal commit (default) or before it
   --granularity seat|section   stateful: one actor per seat (default) or per section
   --app-env KEY=VALUE          extra environment for the app processes, repeatable (e.g. JOURNAL_WINDOW_MS=200)
-  --driver embedded|k6         load driver (default embedded; k6 must be on PATH or in K6_BIN)
+  --driver embedded|k6|both    load driver (default embedded; k6 must be on PATH or in K6_BIN); both: each
+                               scenario x app on the embedded driver, then on k6, compared in the report
+  --k6-dashboard               k6 also exports its web dashboard as HTML (k6-measure/dashboard.html)
   --threshold EXPR             SLO, repeatable: "p99<250", "errors<1%", "rps>500"; a broken one exits 99.
                                capacity: latency and errors thresholds replace the search's SLO (default
                                p99<=250, errors<=1%), rps/bookings ones ask that much capacity
@@ -103,6 +112,7 @@ export function parseBenchOptions(argv: string[], now = new Date()): BenchOption
       granularity: { type: "string" },
       "app-env": { type: "string", multiple: true },
       driver: { type: "string" },
+      "k6-dashboard": { type: "boolean" },
       threshold: { type: "string", multiple: true },
       target: { type: "string" },
       out: { type: "string" },
@@ -123,6 +133,7 @@ export function parseBenchOptions(argv: string[], now = new Date()): BenchOption
     }
     if (app === "both") throw new Error("--target: name the app running there with --app stateless|stateful");
   }
+  const driver = oneOf("driver", values.driver, ["embedded", "k6", "both"] as const, "embedded");
   const runId = values["run-id"] ?? now.toISOString().replace(/[:.]/g, "-").replace("T", "_").slice(0, 19);
   if (!/^[A-Za-z0-9_.-]+$/.test(runId))
     throw new Error(`--run-id: letters, digits, "_", "-", "." only, got "${runId}"`);
@@ -139,7 +150,9 @@ export function parseBenchOptions(argv: string[], now = new Date()): BenchOption
     persistence: oneOf("persistence", values.persistence, ["sync", "async"] as const, "sync"),
     granularity: oneOf("granularity", values.granularity, ["seat", "section"] as const, "seat"),
     appEnv: parseAppEnv(values["app-env"] ?? []),
-    driver: oneOf("driver", values.driver, ["embedded", "k6"] as const, "embedded"),
+    driver: driver === "both" ? "embedded" : driver,
+    agreement: driver === "both",
+    k6Dashboard: values["k6-dashboard"] === true,
     thresholds: parseThresholds(values.threshold ?? []),
     target,
     outDir: values.out ?? "results",

@@ -6,7 +6,7 @@ import type { Scenario } from "../../scenarios/types.ts";
 import { auditRun } from "../audit/index.ts";
 import { prepareEvent, runDriver } from "../driver/index.ts";
 import type { DriverOptions, DriverResult } from "../driver/types.ts";
-import { runK6 } from "../k6/index.ts";
+import { type K6DriverResult, k6Summary, runK6 } from "../k6/index.ts";
 import type { AckRecord, AppName, AppRunSummary, AuditResult } from "../results/types.ts";
 import { roundTripModel } from "../round-trips/model.ts";
 import { machineLoad, machineSampler, type OutsideUse, startRecorder, type WatchedProcess } from "../samplers/index.ts";
@@ -33,6 +33,8 @@ export interface RunOneContext {
   options: BenchOptions;
   /** `results/<run-id>/<scenario>/<app>`. */
   dir: string;
+  /** `results/<run-id>`: what file paths in the summary are relative to (default `dir`). */
+  runDir?: string;
   log: (message: string) => void;
   onSecond?: (line: string) => void;
 }
@@ -89,7 +91,7 @@ export function driverFor(
   onSpawn: (pid: number) => void = () => {},
 ): (o: DriverOptions) => Promise<DriverResult> {
   if (c.options.driver === "embedded") return runDriver;
-  return (o) => runK6({ ...o, runDir: join(c.dir, `k6-${o.phase}`), onSpawn });
+  return (o) => runK6({ ...o, runDir: join(c.dir, `k6-${o.phase}`), onSpawn, dashboard: c.options.k6Dashboard });
 }
 
 export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult> {
@@ -242,6 +244,15 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
     audit,
     faults: faultRecords,
   });
+  if ("k6" in driver) {
+    base.k6 = k6Summary(driver as K6DriverResult, c.runDir ?? c.dir);
+    // k6's own record counts the load only (its start-up apart), and its bound is maxVUs: one connection each.
+    base.driver = {
+      name: "k6",
+      cpuUsPerRequest: base.k6.cpuUsPerRequest ?? base.driver.cpuUsPerRequest,
+      connections: { model: "k6: one connection per VU", max: base.k6.vus.max },
+    };
+  }
   base.machine = machine ? machineLoad(cpus().length, machineAtStart, machineAtEnd) : null;
   base.roundTrips = roundTripModel({
     app: c.app,

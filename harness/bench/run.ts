@@ -62,6 +62,7 @@ export async function runBench(
 
   const results: AppRunSummary[] = [];
   const skipped: RunSummary["skipped"] = [];
+  const agreement: AppRunSummary[] = [];
   for (const scenario of scenarios) {
     await writeFile(join(dir, `${scenario.name}.scenario.json`), JSON.stringify(scenario, null, 2));
     for (const app of o.apps) {
@@ -71,6 +72,7 @@ export async function runBench(
         app,
         options: o,
         dir: join(dir, scenario.name, app),
+        runDir: dir,
         log: (m: string) => log(`${prefix} ${m}`),
         onSecond: progress ? (line: string) => progress(`${prefix} ${line}`) : undefined,
       };
@@ -81,9 +83,24 @@ export async function runBench(
         skipped.push({ scenario: scenario.name, app, reason: r.skipped ?? "unknown" });
         log(`${prefix} NOT BENCHMARKED: ${r.skipped}`);
       }
+      if (o.agreement) {
+        // The same scenario x app on k6, right after, on its own fresh stack: the driver-agreement pair.
+        const k6Prefix = `[${scenario.name}/${app}/k6]`;
+        const k6Ctx = {
+          ...ctx,
+          options: { ...o, driver: "k6" as const, agreement: false },
+          dir: join(ctx.dir, "k6-driver"),
+          log: (m: string) => log(`${k6Prefix} ${m}`),
+          onSecond: progress ? (line: string) => progress(`${k6Prefix} ${line}`) : undefined,
+        };
+        await mkdir(k6Ctx.dir, { recursive: true });
+        const k = o.target ? await measure(k6Ctx, externalTarget(o.target)) : await runOne(k6Ctx);
+        if (k.summary) agreement.push(k.summary);
+        else log(`${k6Prefix} NOT BENCHMARKED on k6: ${k.skipped}`);
+      }
     }
   }
-  const summary: RunSummary = { environment, results, warnings: [], skipped };
+  const summary: RunSummary = { environment, results, warnings: [], skipped, ...(o.agreement ? { agreement } : {}) };
   await writeFile(join(dir, "summary.json"), JSON.stringify(summary, null, 2));
   return { dir, summary };
 }
@@ -104,14 +121,19 @@ const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
 
 export function runVerdict(s: RunSummary): RunVerdict {
   const v: RunVerdict = { untrustworthy: [], thresholds: [], findings: [] };
-  for (const r of s.results) {
-    const who = `${r.scenario}/${r.app}`;
+  // The k6 half of `--driver both` is as much a run as the embedded half: its audit and its schedule count too.
+  const tagged = [...s.results.map((r) => ({ r, via: "" })), ...(s.agreement ?? []).map((r) => ({ r, via: " (k6)" }))];
+  for (const { r, via } of tagged) {
+    const who = `${r.scenario}/${r.app}${via}`;
     if (r.audit.valid !== true)
       v.untrustworthy.push(
         `${who}: audit ${r.audit.valid === false ? "FAILED" : "inconclusive"}: ${r.audit.notes.join("; ")}`,
       );
     if (!r.driverHealth.keptSchedule)
-      v.untrustworthy.push(`${who}: the driver could not keep its schedule (p99 lag ${r.driverHealth.p99LagMs} ms)`);
+      v.untrustworthy.push(
+        `${who}: the driver could not keep its schedule (p99 lag ${r.driverHealth.p99LagMs} ms, ` +
+          `${r.journeys.dropped} arrivals dropped)`,
+      );
     for (const t of r.thresholds.filter((x) => !x.ok)) {
       const line = `${who}: threshold ${t.expr} broken (actual ${t.actual})`;
       // Summaries from before `setBy` did not tell; they are judged as before, as the user's.

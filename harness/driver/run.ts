@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { ackRecord, createJourney, type Endpoint, mixSeed } from "../../scenarios/journey-logic.js";
+import { MAX_JOURNEYS_IN_FLIGHT } from "../../scenarios/k6/options.js";
 import { capacity } from "../../scenarios/types.ts";
 import { CONNECTION_MODEL, checkTarget, createHttpClient } from "./http.ts";
 import { startSelfMonitor } from "./monitor.ts";
@@ -28,7 +29,8 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
   // Defaults resolved once, outside the hot path.
   const base = checkTarget(opts.baseUrl, opts.allowRemote);
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  const maxInFlight = opts.maxInFlight ?? 10_000;
+  // One bound for both drivers: k6's maxVUs is the same constant (scenarios/k6/options.js).
+  const maxInFlight = opts.maxInFlight ?? MAX_JOURNEYS_IN_FLIGHT;
   const graceMs = opts.graceMs ?? timeoutMs + 2_000;
   const maxLagMs = opts.maxLagMs ?? 100;
   const seed = opts.seed ?? randomInt(2 ** 31);

@@ -182,6 +182,24 @@ export interface AppRunSummary {
   /** The whole machine during the measured window. Absent in summaries written before it was recorded; null when
    * it could not be measured (no /proc/stat, or an external target whose app runs outside the harness's view). */
   machine?: MachineLoad | null;
+  /** What only a k6 run has (harness/k6): its VUs, its own CPU per request, its files. Absent for the embedded driver. */
+  k6?: K6RunInfo;
+}
+
+/** A k6 run's VU sizing, cost and files (paths relative to the run folder). */
+export interface K6RunInfo {
+  vus: { preAllocated: number; max: number; peak: number };
+  /** k6's CPU µs per request during the load (its start-up excluded: `startupCpuS`). */
+  cpuUsPerRequest: number | null;
+  startupCpuS: number | null;
+  /**
+   * Time to open a TCP connection (k6's http_req_connecting, not part of http_req_duration), ms. k6 opens one
+   * connection per VU, so a large VU pool means many connects during the load, where the embedded driver shares a
+   * pre-opened pool: slow connects show a listen queue overflowing (SYN retried after 1 s, 3 s).
+   */
+  connectingMs: { p50: number; p99: number; max: number } | null;
+  exitCode: number | null;
+  files: { points: string; summary: string; log: string; dashboard: string | null };
 }
 
 /** The load generator of a result, and what it cost: every µs it spends is taken from the apps on a shared machine. */
@@ -232,6 +250,11 @@ export interface RunSummary {
   warnings: string[];
   /** Apps that failed verification before load, with why. */
   skipped: Array<{ scenario: string; app: AppName; reason: string }>;
+  /**
+   * `--driver both`: the same scenario x app on k6 (results[] hold the embedded driver's), for the report's
+   * driver-agreement section. Absent otherwise.
+   */
+  agreement?: AppRunSummary[];
 }
 
 /** One second of a run, per scenario x app. Arrays are aligned with `t`. */
