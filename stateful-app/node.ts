@@ -7,7 +7,7 @@ import pg from "pg";
 import pino, { type Logger } from "pino";
 import { type BoardOptions, BookingService } from "./booking/index.ts";
 import type { NodeConfig } from "./config.ts";
-import { createHttpApp, type Forward, httpErrorCounters } from "./http/index.ts";
+import { createHttpApp, type Forward, httpErrorCounters, nodeAdmission } from "./http/index.ts";
 import { ActorSystem, type FenceCheck, LocalPlacement, migrate, PgJournal, type Placement } from "./runtime/index.ts";
 
 /** What the cluster (or a test) may plug into a node; all optional for a single node. */
@@ -59,6 +59,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
     placement,
     mode: config.PERSISTENCE,
     idleMs: config.IDLE_MS,
+    mailboxMax: config.MAILBOX_MAX,
     onError: (key, reason, err) => logger.warn({ key, err: (err as Error)?.message }, reason),
   });
   const service = new BookingService({
@@ -72,6 +73,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
 
   const startedAt = Date.now();
   const httpErrors = httpErrorCounters();
+  const gate = nodeAdmission(config.MAX_IN_FLIGHT);
   const metrics = () => {
     const runtime = system.stats();
     const booking = service.stats();
@@ -85,6 +87,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
       runtime,
       booking,
       http: { ...httpErrors },
+      admission: { ...gate.stats(), mailboxMax: config.MAILBOX_MAX, mailboxShed: httpErrors.mailboxShed },
       // Flat journal counters the bench reads to compute events per journal transaction.
       journalEvents: j.eventsWritten,
       journalTransactions: j.transactions,
@@ -105,6 +108,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
     forward: parts.forward,
     extend: parts.extend,
     errors: httpErrors,
+    admission: gate,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));

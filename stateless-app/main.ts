@@ -1,5 +1,5 @@
 // API replica entry point: `node --import tsx stateless-app/main.ts` with PORT, HOST, NODE_ID, DATABASE_URL,
-// REDIS_URL, WRITE_MODE=queue|sync, LOG_LEVEL.
+// REDIS_URL, WRITE_MODE=queue|sync, LOG_LEVEL, MAX_IN_FLIGHT (see config.ts).
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { startProfiler } from "./profiler.ts";
@@ -16,6 +16,7 @@ const app = createApp({
   node: config.NODE_ID,
   log: rt.log,
   metrics: rt.metrics,
+  maxInFlight: config.MAX_IN_FLIGHT,
 });
 await serveWithShutdown(app, {
   host: config.HOST,
