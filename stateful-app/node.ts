@@ -87,7 +87,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
       runtime,
       booking,
       http: { ...httpErrors },
-      admission: { ...gate.stats(), mailboxMax: config.MAILBOX_MAX, mailboxShed: httpErrors.mailboxShed },
+      admission: { ...gate.stats(), mailboxMax: config.MAILBOX_MAX, mailboxShed: runtime.mailboxFull },
       // Flat journal counters the bench reads to compute events per journal transaction.
       journalEvents: j.eventsWritten,
       journalTransactions: j.transactions,

@@ -17,12 +17,10 @@ export interface HttpErrorCounters {
   serverErrors: number;
   /** Requests whose client went away mid-request (answered 400, never seen by anyone). */
   clientAborts: number;
-  /** Requests shed because their actor's mailbox was full (the overload 503). */
-  mailboxShed: number;
 }
 
 export function httpErrorCounters(): HttpErrorCounters {
-  return { serverErrors: 0, clientAborts: 0, mailboxShed: 0 };
+  return { serverErrors: 0, clientAborts: 0 };
 }
 
 /**
@@ -34,10 +32,8 @@ export function httpErrorCounters(): HttpErrorCounters {
 export function errorHandler(logger: Logger, counters: HttpErrorCounters = httpErrorCounters()) {
   return (err: Error, c: Context): Response => {
     if (err instanceof ApiError) return c.json(err.toBody(), err.status as 400);
-    if (err instanceof MailboxFullError) {
-      counters.mailboxShed++;
-      return overloadedResponse();
-    }
+    // Counted by the actor system (`runtime.mailboxFull`).
+    if (err instanceof MailboxFullError) return overloadedResponse();
     if (isRetriable(err)) {
       return unavailable(c, err instanceof ShardNotLocalError ? err.retryAfterMs : 200, err.message);
     }
