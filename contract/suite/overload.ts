@@ -56,6 +56,9 @@ export async function floodHolds(opts: FloodOptions): Promise<FloodResult> {
     assert.equal(created.status, 201, `create event: ${created.text}`);
     await opts.prepare?.(eventId, `A-${seats}`);
 
+    // One connection per hold opened first (health checks are never shed by the apps), so the holds leave
+    // together instead of one TCP handshake apart.
+    await Promise.all(Array.from({ length: opts.holds }, () => send("GET", "/health")));
     const answers = await Promise.all(
       Array.from({ length: opts.holds }, (_, i) =>
         send("POST", `/events/${eventId}/holds`, { seatId: `A-${i + 1}`, userId: `u${i}`, requestId: `r${i}` }),
