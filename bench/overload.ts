@@ -1,5 +1,5 @@
 // Overload behaviour of ONE node of either app behind its HAProxy (issue 13 item 1): first its hold capacity
-// (closed loop, a few connections), then open-loop holds at `--factors` times that rate (default 2 and 5) through
+// (closed loop, 128 connections), then open-loop holds at `--factors` times that rate (default 2 and 5) through
 // the load balancer with up to `--connections` sockets. Reports per phase: goodput (holds answered 201 within
 // 1 s, per second, and as a share of the capacity), shed answers (503 overloaded) and how fast they came, other
 // outcomes, and the node's peak RSS; after the last phase, whether the node still answers /health.
@@ -61,6 +61,8 @@ interface Phase {
   admittedP99Ms: number;
   other: Record<string, number>;
   peakRssMb: number;
+  /** How late this client sent, p99 (ms): a large value means the machine, not the node, set the pace. */
+  sendLagP99Ms: number;
 }
 
 let nextSeat = 0;
@@ -106,6 +108,7 @@ async function openLoop(stack: Stack, pool: Pool, eventId: string, rate: number,
   const shedMs: number[] = [];
   const admittedMs: number[] = [];
   const other: Record<string, number> = {};
+  const lags: number[] = [];
   let good = 0;
   let peakRss = 0;
   const sampler = setInterval(() => {
@@ -119,6 +122,7 @@ async function openLoop(stack: Stack, pool: Pool, eventId: string, rate: number,
       const now = performance.now();
       while (started < total && t0 + (started * 1000) / rate <= now) {
         const intended = t0 + (started * 1000) / rate;
+        lags.push(now - intended);
         const p = hold(pool, eventId).then(({ status, text }) => {
           const ms = performance.now() - intended;
           if (status === 201) {
@@ -141,6 +145,7 @@ async function openLoop(stack: Stack, pool: Pool, eventId: string, rate: number,
   if (running.size > 0) other.unfinished = running.size;
   shedMs.sort((a, b) => a - b);
   admittedMs.sort((a, b) => a - b);
+  lags.sort((a, b) => a - b);
   const phase: Phase = {
     name,
     offeredPerS: rate,
@@ -154,14 +159,16 @@ async function openLoop(stack: Stack, pool: Pool, eventId: string, rate: number,
     admittedP99Ms: pct(admittedMs, 0.99),
     other,
     peakRssMb: peakRss,
+    sendLagP99Ms: pct(lags, 0.99),
   };
   return phase;
 }
 
 const stack = await startStack({ app, nodes: 1, nodeCpu: cpu, env });
 const pool = new Pool(stack.url, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
-try {
-  const eventId = `overload-${Date.now()}`;
+/** A fresh event of SEATS seats in 20 sections (an event holds at most 200,000 seats: one per phase). */
+async function newEvent(pool: Pool, name: string): Promise<string> {
+  const eventId = `overload-${name}-${Date.now()}`;
   const sections = Array.from({ length: 20 }, (_, i) => ({ id: `S${i + 1}`, seats: SEATS / 20 }));
   const created = await pool.request({
     method: "PUT",
@@ -171,15 +178,25 @@ try {
   });
   await created.body.text();
   if (created.statusCode !== 201) throw new Error(`PUT event answered ${created.statusCode}`);
-  process.stderr.write(`${app}: measuring capacity (${seconds} s, closed loop, 32 connections) ...\n`);
-  const cap = await capacity(pool, eventId, 32);
+  nextSeat = 0;
+  return eventId;
+}
+
+// As many connections as HAProxy lets reach the node at once: the node's own best rate behind the balancer.
+const CAPACITY_CONNECTIONS = 128;
+
+try {
+  process.stderr.write(
+    `${app}: measuring capacity (${seconds} s, closed loop, ${CAPACITY_CONNECTIONS} connections) ...\n`,
+  );
+  const cap = await capacity(pool, await newEvent(pool, "capacity"), CAPACITY_CONNECTIONS);
   process.stderr.write(
     `${app}: capacity ${cap.toFixed(0)} holds/s, RSS ${rssMb(stack.nodes[0]?.pid ?? 0).toFixed(0)} MB\n`,
   );
   const phases: Phase[] = [];
   for (const f of factors) {
-    if (nextSeat + f * cap * seconds > SEATS) throw new Error("the event ran out of seats: lower --seconds");
-    const p = await openLoop(stack, pool, eventId, f * cap, `${f}x`, cap);
+    if (f * cap * seconds > SEATS) throw new Error("an event would run out of seats: lower --seconds");
+    const p = await openLoop(stack, pool, await newEvent(pool, `${f}x`), f * cap, `${f}x`, cap);
     phases.push(p);
     process.stderr.write(`${app}: ${JSON.stringify(p)}\n`);
   }
@@ -190,13 +207,13 @@ try {
   const lines = [
     `${app}, 1 node (cpu ${cpu ?? "unlimited"}) behind HAProxy, capacity ${cap.toFixed(0)} holds/s (closed loop); good = 201 within ${GOOD_MS} ms`,
     "",
-    "| offered | x cap | goodput/s | of capacity | shed | shed p50 / p99 ms | admitted p50 / p99 ms | other | node peak RSS MB |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+    "| offered | x cap | goodput/s | of capacity | shed | shed p50 / p99 ms | admitted p50 / p99 ms | other | node peak RSS MB | send lag p99 ms |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
     ...phases.map(
       (p) =>
         `| ${p.offeredPerS.toFixed(0)}/s | ${p.name} | ${p.goodPerS.toFixed(0)} | ${(100 * p.goodOfCapacity).toFixed(0)}% | ` +
         `${p.shed} | ${p.shedP50Ms.toFixed(1)} / ${p.shedP99Ms.toFixed(1)} | ${p.admittedP50Ms.toFixed(1)} / ` +
-        `${p.admittedP99Ms.toFixed(1)} | ${JSON.stringify(p.other)} | ${p.peakRssMb.toFixed(0)} |`,
+        `${p.admittedP99Ms.toFixed(1)} | ${JSON.stringify(p.other)} | ${p.peakRssMb.toFixed(0)} | ${p.sendLagP99Ms.toFixed(1)} |`,
     ),
     "",
     `node /health after the last phase: ${health}`,
