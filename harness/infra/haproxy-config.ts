@@ -64,6 +64,26 @@ export function lbAdmissionFromEnv(env: Record<string, string | undefined>): Hap
   return out;
 }
 
+/**
+ * The admission-control lines of an HAProxy config, shared by every config statebench generates (this one, the
+ * Kubernetes one in deploy/k8s): `defaults` lines (queue timeout, the overload answer for HAProxy's own 503s),
+ * the backend's fast-shed rule, and the `default-server` suffix.
+ */
+export function admissionLines(
+  a: HaproxyAdmission,
+  backend: string,
+): { defaults: string; rule: string; server: string } {
+  const answer = `status 503 content-type application/json string '${LB_OVERLOADED_JSON}' hdr retry-after ${OVERLOADED.retryAfterS}`;
+  return {
+    defaults: `  timeout queue ${a.timeoutQueueMs}ms\n  http-error ${answer}\n`,
+    rule:
+      a.maxconn > 0 && a.maxqueue > 0
+        ? `  http-request return ${answer} if { avg_queue(${backend}) ge ${a.maxqueue} }\n`
+        : "",
+    server: a.maxconn > 0 ? ` maxconn ${a.maxconn}` : "",
+  };
+}
+
 /** Inputs of the generated haproxy.cfg. */
 export interface HaproxyConfigInput {
   port: number;
@@ -106,7 +126,7 @@ export const SLOT_PREFIX = "s";
  * - owner routing (stateful, `routing`): see `routingRules`.
  */
 export function haproxyConfig(c: HaproxyConfigInput): string {
-  const a = c.admission ?? DEFAULT_ADMISSION;
+  const a = admissionLines(c.admission ?? DEFAULT_ADMISSION, BACKEND);
   return `global
   stats socket ${c.socketPath} level admin
   stats timeout 30s
@@ -123,10 +143,8 @@ defaults
   timeout server 60s
   timeout http-request 10s
   timeout http-keep-alive 10s
-  timeout queue ${a.timeoutQueueMs}ms
   timeout check 2s
-  http-error status 503 content-type application/json string '${LB_OVERLOADED_JSON}' hdr retry-after ${OVERLOADED.retryAfterS}
-
+${a.defaults}
 frontend main
   bind 127.0.0.1:${c.port}
   http-request del-header ^x-statebench- -m reg
@@ -134,9 +152,9 @@ frontend main
 
 backend ${BACKEND}
   balance ${c.balance}
-${a.maxconn > 0 && a.maxqueue > 0 ? `  http-request return status 503 content-type application/json string '${LB_OVERLOADED_JSON}' hdr retry-after ${OVERLOADED.retryAfterS} if { avg_queue(${BACKEND}) ge ${a.maxqueue} }\n` : ""}${c.routing ? routingRules(c.routing) : ""}  option httpchk GET /health
+${a.rule}${c.routing ? routingRules(c.routing) : ""}  option httpchk GET /health
   http-check expect status 200
-  default-server inter 500ms fastinter 250ms downinter 500ms fall 3 rise 1${a.maxconn > 0 ? ` maxconn ${a.maxconn}` : ""}
+  default-server inter 500ms fastinter 250ms downinter 500ms fall 3 rise 1${a.server}
   server-template ${SLOT_PREFIX} 1-${c.slots} 127.0.0.1:1 check disabled
 `;
 }
