@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { lbAdmissionFromEnv } from "../infra/haproxy-config.ts";
 import type { AppName } from "../results/types.ts";
 import { parseThresholds, type Threshold } from "./thresholds.ts";
 
@@ -41,7 +42,9 @@ export const BENCH_HELP = `statebench bench [flags]     run scenarios against bo
   --write-mode queue|sync      stateless: acknowledge after enqueue (default) or after the PostgreSQL commit
   --persistence sync|async     stateful: acknowledge after the journal commit (default) or before it
   --granularity seat|section   stateful: one actor per seat (default) or per section
-  --app-env KEY=VALUE          extra environment for the app processes, repeatable (e.g. JOURNAL_WINDOW_MS=200)
+  --app-env KEY=VALUE          extra environment for the app processes, repeatable (e.g. JOURNAL_WINDOW_MS=200);
+                               admission control: MAX_IN_FLIGHT, MAILBOX_MAX (apps), LB_MAXCONN, LB_MAXQUEUE,
+                               LB_TIMEOUT_QUEUE_MS (HAProxy); see README "How each app sheds load"
   --driver embedded|k6         load driver (default embedded; k6 must be on PATH or in K6_BIN)
   --threshold EXPR             SLO, repeatable: "p99<250", "errors<1%", "rps>500"
   --target URL                 benchmark an app already running there (compose, another machine)
@@ -71,6 +74,8 @@ function parseAppEnv(pairs: string[]): Record<string, string> {
     if (!m) throw new Error(`--app-env: expected KEY=VALUE with an upper-case KEY, got "${pair}"`);
     env[m[1] as string] = m[2] as string;
   }
+  // The load balancer's knobs (LB_MAXCONN, ...) are checked here, so a bad one fails before any stack starts.
+  lbAdmissionFromEnv(env);
   return env;
 }
 
