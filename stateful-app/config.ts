@@ -28,6 +28,13 @@ export const NodeConfig = z
     IDLE_MS: int(120_000, 1),
     SNAPSHOT_EVERY: int(1_000, 1),
     DB_POOL_MAX: int(10, 2),
+    /**
+     * Admission control: most client requests the node works on at once; the next is answered at once with 503,
+     * `Retry-After: 1`, `{"error":"overloaded"}` (contract/admission.ts). 0 turns the bound off.
+     */
+    MAX_IN_FLIGHT: int(512, 0),
+    /** Most commands one actor's mailbox holds; a request for an actor with a full mailbox is shed the same way. */
+    MAILBOX_MAX: int(256, 0),
   })
   .transform((env) => ({
     ...env,

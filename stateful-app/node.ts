@@ -8,7 +8,7 @@ import pino, { type Logger } from "pino";
 import { serveMetrics } from "../contract/metrics-port.ts";
 import { type BoardOptions, BookingService } from "./booking/index.ts";
 import type { NodeConfig } from "./config.ts";
-import { createHttpApp, type Forward, httpErrorCounters } from "./http/index.ts";
+import { createHttpApp, type Forward, httpErrorCounters, nodeAdmission } from "./http/index.ts";
 import { ActorSystem, type FenceCheck, LocalPlacement, migrate, PgJournal, type Placement } from "./runtime/index.ts";
 
 /** What the cluster (or a test) may plug into a node; all optional for a single node. */
@@ -62,6 +62,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
     placement,
     mode: config.PERSISTENCE,
     idleMs: config.IDLE_MS,
+    mailboxMax: config.MAILBOX_MAX,
     onError: (key, reason, err) => logger.warn({ key, err: (err as Error)?.message }, reason),
   });
   const service = new BookingService({
@@ -75,6 +76,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
 
   const startedAt = Date.now();
   const httpErrors = httpErrorCounters();
+  const gate = nodeAdmission(config.MAX_IN_FLIGHT);
   const metrics = () => {
     const runtime = system.stats();
     const booking = service.stats();
@@ -88,6 +90,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
       runtime,
       booking,
       http: { ...httpErrors },
+      admission: { ...gate.stats(), mailboxMax: config.MAILBOX_MAX, mailboxShed: runtime.mailboxFull },
       // Flat journal counters the bench reads to compute events per journal transaction.
       journalEvents: j.eventsWritten,
       journalTransactions: j.transactions,
@@ -109,6 +112,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
     forward: parts.forward,
     extend: parts.extend,
     errors: httpErrors,
+    admission: gate,
   });
   // Before the public port: a node counts as started once its public /health answers.
   const metricsListener =

@@ -1,5 +1,6 @@
 // API replica entry point: `node --import tsx stateless-app/main.ts` with PORT, HOST, NODE_ID, DATABASE_URL,
-// REDIS_URL, WRITE_MODE=queue|sync, LOG_LEVEL, and METRICS_PORT (`/metrics` there instead of on PORT).
+// REDIS_URL, WRITE_MODE=queue|sync, LOG_LEVEL, MAX_IN_FLIGHT (see config.ts), and METRICS_PORT (`/metrics`
+// there instead of on PORT).
 import { serveMetrics } from "../contract/metrics-port.ts";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
@@ -18,6 +19,7 @@ const app = createApp({
   log: rt.log,
   metrics: rt.metrics,
   metricsPort: config.METRICS_PORT,
+  maxInFlight: config.MAX_IN_FLIGHT,
 });
 // Before the public port: the harness takes a node as started once its public /health answers.
 const metricsListener =

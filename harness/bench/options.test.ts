@@ -41,6 +41,10 @@ describe("bench options", () => {
     assert.throws(() => parseBenchOptions(["--app", "both-ways"]), /--app: expected one of/);
     assert.throws(() => parseBenchOptions(["--bogus"]), /bogus/);
     assert.throws(() => parseBenchOptions(["--app-env", "lower=1"]), /--app-env: expected KEY=VALUE/);
+    assert.throws(
+      () => parseBenchOptions(["--app-env", "LB_MAXCONN=lots"]),
+      /--app-env LB_MAXCONN: expected an integer/,
+    );
     assert.throws(() => parseBenchOptions(["--target", "http://x:1"]), /--target: name the app/);
     for (const bad of ["-1", "fast", "", "5000"])
       assert.throws(() => parseBenchOptions([`--rtt-ms=${bad}`]), /--rtt-ms: expected a round-trip time/, bad);

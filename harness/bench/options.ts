@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { lbAdmissionFromEnv } from "../infra/haproxy-config.ts";
 import type { AppName } from "../results/types.ts";
 import { parseRttMs } from "../round-trips/model.ts";
 import { parseThresholds, type Threshold } from "./thresholds.ts";
@@ -51,7 +52,9 @@ export const BENCH_HELP = `statebench bench [flags]     run scenarios against bo
   --write-mode queue|sync      stateless: acknowledge after enqueue (default) or after the PostgreSQL commit
   --persistence sync|async     stateful: acknowledge after the journal commit (default) or before it
   --granularity seat|section   stateful: one actor per seat (default) or per section
-  --app-env KEY=VALUE          extra environment for the app processes, repeatable (e.g. JOURNAL_WINDOW_MS=200)
+  --app-env KEY=VALUE          extra environment for the app processes, repeatable (e.g. JOURNAL_WINDOW_MS=200);
+                               admission control: MAX_IN_FLIGHT, MAILBOX_MAX (apps), LB_MAXCONN, LB_MAXQUEUE,
+                               LB_TIMEOUT_QUEUE_MS (HAProxy); see README "How each app sheds load"
   --driver embedded|k6|both    load driver (default embedded; k6 must be on PATH or in K6_BIN); both: each
                                scenario x app on the embedded driver, then on k6, compared in the report
   --k6-dashboard               k6 also exports its web dashboard as HTML (k6-measure/dashboard.html)
@@ -89,6 +92,8 @@ function parseAppEnv(pairs: string[]): Record<string, string> {
     if (!m) throw new Error(`--app-env: expected KEY=VALUE with an upper-case KEY, got "${pair}"`);
     env[m[1] as string] = m[2] as string;
   }
+  // The load balancer's knobs (LB_MAXCONN, ...) are checked here, so a bad one fails before any stack starts.
+  lbAdmissionFromEnv(env);
   return env;
 }
 

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import {
   ensureRunDir,
   type Haproxy,
+  lbAdmissionFromEnv,
   type PostgresServer,
   type RedisServer,
   removeDir,
@@ -121,6 +122,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const warn = opts.warn ?? ((m: string) => process.stderr.write(`statebench: warning: ${m}\n`));
   if (!def.worker && opts.workers) warn(`the ${def.name} app has no workers; --workers ${opts.workers} ignored`);
   checkEntries(def, root, workers);
+  // Before anything starts: a bad LB_* value is an error naming the variable.
+  const lbAdmission = lbAdmissionFromEnv(opts.env ?? {});
 
   const { dir: runDir, owned } = await ensureRunDir(opts.runDir);
   mkdirSync(join(runDir, "logs"), { recursive: true });
@@ -201,6 +204,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         runDir,
         // The shard hash HAProxy computes must be the nodes': same shard count, same actor key kind.
         routing: def.ownerRouting ? { shards: opts.shards ?? 128, granularity: opts.granularity ?? "seat" } : undefined,
+        // LB_MAXCONN, LB_MAXQUEUE, LB_TIMEOUT_QUEUE_MS of `--app-env` (the apps ignore them).
+        admission: lbAdmission,
       }).then((s) => {
         lb = s;
       }),

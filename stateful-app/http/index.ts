@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Logger } from "pino";
+import { type Admission, admission } from "../../contract/admission.ts";
 import { requireJsonBody } from "../../contract/content-type.ts";
 import { errorBody } from "../../contract/index.ts";
 import { metricsOffPublicPort } from "../../contract/metrics-port.ts";
@@ -30,11 +31,23 @@ export interface HttpAppOptions {
   extend?: (app: Hono) => void;
   /** Counted by the error handler (500s, client aborts); shown in /metrics by the caller. */
   errors?: HttpErrorCounters;
+  /** The in-flight bound (`MAX_IN_FLIGHT`); none when absent. */
+  admission?: Admission;
+}
+
+/** Never shed: health checks, metrics and the cluster's own traffic (view deltas between nodes). */
+export const ADMISSION_EXEMPT = ["/health", "/metrics", "/cluster/"] as const;
+
+/** The node's in-flight bound (`contract/admission.ts`) with the node's exempt paths. */
+export function nodeAdmission(maxInFlight: number): Admission {
+  return admission({ maxInFlight, exempt: ADMISSION_EXEMPT });
 }
 
 /** The node's Hono app: `/health`, `/metrics`, the contract's routes, 404s and errors in the contract's shape. */
 export function createHttpApp(opts: HttpAppOptions): Hono {
   const app = new Hono();
+  // First, so a shed request costs no body read and never reaches an actor.
+  if (opts.admission) app.use(opts.admission.middleware);
   app.use(limitBody);
   app.use(requireJsonBody());
   metricsOffPublicPort(app, opts.metricsPort);
