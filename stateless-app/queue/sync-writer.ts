@@ -15,9 +15,10 @@ export function syncWriter(db: pg.Pool, store: Store, log: Logger, maxBatch: num
     maxBatch,
     async flush(rows: Parameters<BookingWriter["write"]>[0][]) {
       const lost = new Set(await insertBookings(db, rows));
-      // Off the answer's path: if it fails, the worker's overdue scan re-writes the rows idempotently.
+      // Off the answer's path (sent after the answers go out): if it fails, the worker's overdue scan re-writes the
+      // rows idempotently.
       const settled = rows.filter((r) => !lost.has(r));
-      store.settle(settled).catch((err: Error) => log.warn({ err: err.message }, "settle failed"));
+      setImmediate(() => store.settle(settled).catch((err: Error) => log.warn({ err: err.message }, "settle failed")));
       if (lost.size === 0) return;
       // Only possible when Redis lost its state: PostgreSQL's UNIQUE (event_id, seat_id) kept the first sale.
       log.error({ lost: [...lost] }, "seat already sold in PostgreSQL to another booking");
