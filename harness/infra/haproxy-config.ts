@@ -12,6 +12,8 @@ export interface HaproxyRouting {
 
 /** Inputs of the generated haproxy.cfg. */
 export interface HaproxyConfigInput {
+  /** The public listener's address (default 127.0.0.1; the namespace's address on a host of its own). */
+  address?: string;
   port: number;
   socketPath: string;
   slots: number;
@@ -61,7 +63,7 @@ defaults
   timeout check 2s
 
 frontend main
-  bind 127.0.0.1:${c.port}
+  bind ${c.address ?? "127.0.0.1"}:${c.port}
   http-request del-header ^x-statebench- -m reg
   default_backend ${BACKEND}
 

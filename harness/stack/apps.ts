@@ -23,6 +23,8 @@ export interface AppKnobs {
 /** What the process being started needs to know to build its env. */
 export interface ProcessContext {
   id: string;
+  /** The address to listen on and advertise: 127.0.0.1, or the node's own host address. */
+  host: string;
   port: number;
   databaseUrl: string;
   redisUrl: string | null;
@@ -61,7 +63,7 @@ export type AppRegistry = Record<AppName, AppDefinition>;
 function common(ctx: ProcessContext): Record<string, string> {
   const env: Record<string, string> = {
     PORT: String(ctx.port),
-    HOST: "127.0.0.1",
+    HOST: ctx.host,
     NODE_ID: ctx.id,
     DATABASE_URL: ctx.databaseUrl,
     LOG_LEVEL: ctx.knobs.logLevel ?? "warn",
@@ -105,7 +107,7 @@ export const APPS: AppRegistry = {
       idPrefix: "node",
       env: (ctx) => ({
         ...common(ctx),
-        ADVERTISE_URL: `http://127.0.0.1:${ctx.port}`,
+        ADVERTISE_URL: `http://${ctx.host}:${ctx.port}`,
         ...defined({
           CLUSTER_SECRET: ctx.clusterSecret,
           PERSISTENCE: ctx.knobs.persistence,
@@ -122,7 +124,7 @@ export const APPS: AppRegistry = {
         if (!ctx.haproxy) throw new Error("the routing-table publisher needs the stack's HAProxy");
         return {
           PORT: String(ctx.port),
-          HOST: "127.0.0.1",
+          HOST: ctx.host,
           DATABASE_URL: ctx.databaseUrl,
           HAPROXY_RUNTIME: ctx.haproxy.runtime,
           HAPROXY_BACKEND: ctx.haproxy.backend,

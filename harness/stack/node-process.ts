@@ -1,13 +1,15 @@
 import { join } from "node:path";
-import { type ChildHandle, freePort, logTail, sleep, spawnChild } from "../infra/index.ts";
+import { type ChildHandle, freePort, httpUrl, LOCAL, logTail, type Placement, sleep } from "../infra/index.ts";
 import type { NodeRole, ProcessContext, ProcessKind } from "./apps.ts";
 import { type CpuGroup, createCpuGroup } from "./cgroup.ts";
 
 /** One app process of a stack. */
 export interface AppNode {
   id: string;
-  /** `http://127.0.0.1:PORT` (for a worker: its health endpoint only). */
+  /** `http://<address>:PORT` (for a worker: its health endpoint only). */
   url: string;
+  /** Its host: `local`, or its own network namespace's name in the topology. */
+  host: string;
   pid: number;
   role: NodeRole;
   /** Resolves with the exit code (null when ended by a signal). */
@@ -69,15 +71,16 @@ function cpuGroup(id: string, opts: LaunchOptions): CpuGroup | null {
 export async function launchNode(
   kind: ProcessKind,
   id: string,
-  ctx: Omit<ProcessContext, "id" | "port">,
+  ctx: Omit<ProcessContext, "id" | "port" | "host">,
   opts: LaunchOptions,
+  place: Placement = LOCAL,
 ): Promise<RunningNode> {
   const logFile = join(opts.runDir, "logs", `${id}.log`);
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, ...kind.env({ ...ctx, id, port }), ...opts.extraEnv };
-    const handle = spawnChild({
+    const url = httpUrl(place, port);
+    const env = { ...process.env, ...kind.env({ ...ctx, id, port, host: place.address }), ...opts.extraEnv };
+    const handle = place.spawn({
       label: id,
       command: process.execPath,
       args: [...(opts.nodeArgs ?? []), "--import", "tsx", join(opts.root, kind.entry)],
@@ -106,6 +109,7 @@ export async function launchNode(
       return {
         id,
         url,
+        host: place.host,
         pid: handle.pid,
         role: kind.role,
         exited: handle.exited,
