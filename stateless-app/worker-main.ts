@@ -1,7 +1,7 @@
 // BullMQ worker entry point: `node --import tsx stateless-app/worker-main.ts` with NODE_ID, DATABASE_URL,
 // REDIS_URL, LOG_LEVEL and PORT, where it serves only GET /health (200 once the Worker runs) and GET /metrics.
 import { Hono } from "hono";
-import type { Health } from "../contract/index.ts";
+import { type Health, metricsResponse } from "../contract/index.ts";
 import { loadConfig } from "./config.ts";
 import { notFound } from "./errors.ts";
 import { startProfiler } from "./profiler.ts";
@@ -32,7 +32,9 @@ app.get("/health", (c) =>
     ? c.json({ status: "ok", app: "stateless", node: config.NODE_ID } satisfies Health)
     : c.json({ error: { code: "unavailable", message: "worker not running" } }, 503),
 );
-app.get("/metrics", async (c) => c.json({ ...(await rt.metrics()), conflicts: w.conflicts() }));
+app.get("/metrics", async (c) =>
+  metricsResponse(c.req.header("accept"), { ...(await rt.metrics()), conflicts: w.conflicts() }),
+);
 await serveWithShutdown(app, {
   host: config.HOST,
   port: config.PORT,

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { Logger } from "pino";
-import { errorBody } from "../../contract/index.ts";
+import { errorBody, metricsResponse } from "../../contract/index.ts";
 import type { BookingService } from "../booking/index.ts";
 import type { Placement } from "../runtime/index.ts";
 import { limitBody } from "./body.ts";
@@ -33,7 +33,7 @@ export function createHttpApp(opts: HttpAppOptions): Hono {
   const app = new Hono();
   app.use(limitBody);
   app.get("/health", (c) => c.json({ status: "ok", app: "stateful", node: opts.nodeId }));
-  app.get("/metrics", (c) => c.json(opts.metrics()));
+  app.get("/metrics", (c) => metricsResponse(c.req.header("accept"), opts.metrics() as Record<string, unknown>));
   opts.extend?.(app);
   bookingRoutes(app, opts);
   app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${c.req.path}`), 404));
