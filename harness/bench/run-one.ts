@@ -4,18 +4,21 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import type { Scenario } from "../../scenarios/types.ts";
 import { auditRun } from "../audit/index.ts";
+import { agentDriver } from "../driver/agent.ts";
 import { prepareEvent, runDriver } from "../driver/index.ts";
 import type { DriverOptions, DriverResult } from "../driver/types.ts";
+import type { Placement } from "../infra/index.ts";
 import { runK6 } from "../k6/index.ts";
 import type { AckRecord, AppName, AppRunSummary, AuditResult } from "../results/types.ts";
 import { machineLoad, machineSampler, type OutsideUse, startRecorder, type WatchedProcess } from "../samplers/index.ts";
-import { type Stack, startStack } from "../stack/index.ts";
+import { verifyDeployment } from "./deployment.ts";
 import { drainWrites, metricsByNode, sumMetrics, windowDelta } from "./drain.ts";
 import { startFaults } from "./faults.ts";
+import { startPrivateStack } from "./hosts.ts";
 import type { BenchOptions } from "./options.ts";
 import { buildTimeSeries } from "./series.ts";
 import { buildAppSummary, loadWarnings } from "./summary.ts";
-import { stackTarget, type Target, targetRoles, targetSamplers } from "./target.ts";
+import { appNodes, type Target, type TargetComponent, targetRoles, targetSamplers, topologyOf } from "./target.ts";
 import { evaluateThresholds, parseThresholds } from "./thresholds.ts";
 import { verifyApp } from "./verify.ts";
 
@@ -57,27 +60,16 @@ export async function runOne(c: RunOneContext): Promise<RunOneResult> {
   c.log(
     `starting ${c.app} (${c.scenario.cluster.nodes} node(s)${c.scenario.cluster.nodeCpu ? `, ${c.scenario.cluster.nodeCpu} core each` : ""})`,
   );
-  let stack: Stack;
+  let priv: Awaited<ReturnType<typeof startPrivateStack>>;
   try {
-    stack = await startStack({
-      app: c.app,
-      nodes: c.scenario.cluster.nodes,
-      nodeCpu: c.scenario.cluster.nodeCpu,
-      runDir: c.dir,
-      keepRunDir: true,
-      writeMode: c.options.writeMode,
-      persistence: c.options.persistence,
-      granularity: c.options.granularity,
-      env: c.options.appEnv,
-      warn: c.log,
-    });
+    priv = await startPrivateStack(c);
   } catch (err) {
     return { summary: null, skipped: `the stack did not start: ${err instanceof Error ? err.message : String(err)}` };
   }
   try {
-    return await measure(c, stackTarget(stack));
+    return await measure(c, priv.target, priv.driverPlacement);
   } finally {
-    await stack.stop();
+    await priv.stop();
   }
 }
 
@@ -90,13 +82,30 @@ export function driverFor(
   return (o) => runK6({ ...o, runDir: join(c.dir, `k6-${o.phase}`), onSpawn });
 }
 
-export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult> {
+/**
+ * Measures one scenario against a target. `driverPlacement`: the driver runs as its own process there (its own
+ * host); null runs it in this process (or k6 beside it).
+ */
+export async function measure(
+  c: RunOneContext,
+  t: Target,
+  driverPlacement: Placement | null = null,
+): Promise<RunOneResult> {
   const stack = t.stack;
-  // k6 runs as its own process: watch it as the driver (the harness process then only waits).
+  // k6, or the driver agent on its own host, runs as its own process: watch it (the harness then only waits).
   const extra: WatchedProcess[] = [];
-  const drive = driverFor(c, (pid) => extra.splice(0, extra.length, { label: "k6", pid }));
+  const drive = driverPlacement
+    ? agentDriver({
+        placement: driverPlacement,
+        dir: c.dir,
+        onSpawn: (pid) => extra.splice(0, extra.length, { label: "driver", pid }),
+      })
+    : driverFor(c, (pid) => extra.splice(0, extra.length, { label: "k6", pid }));
   const verdict = await verifyApp(t.url);
-  if (!verdict.ok) return { summary: null, skipped: `failed verification: ${verdict.problems.join("; ")}` };
+  const problems = [...verdict.problems, ...(await verifyDeployment(t))];
+  if (problems.length > 0) return { summary: null, skipped: `failed verification: ${problems.join("; ")}` };
+  const seen: TargetComponent[] = t.components();
+  const nodes = () => appNodes(t);
 
   const tag = Math.random().toString(36).slice(2, 8);
   const eventId = `${c.scenario.name}-${tag}`;
@@ -134,8 +143,8 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
   let windowStartMs = Date.now();
   let countersAtStart: Record<string, number> = {};
   let faults: ReturnType<typeof startFaults> | undefined;
-  const journalBefore = await sumMetrics(stack, JOURNAL_FIELDS);
-  const routingBefore = await metricsByNode(stack, ROUTING_FIELDS);
+  const journalBefore = await sumMetrics(nodes, JOURNAL_FIELDS);
+  const routingBefore = await metricsByNode(nodes, ROUTING_FIELDS);
   let driver: DriverResult;
   let sold = 0;
   let machineAtStart = edge();
@@ -174,10 +183,11 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
     await new Promise((r) => ackFile.end(r));
   }
   roles = { ...roles, ...targetRoles(t) };
-  const journalAfter = await sumMetrics(stack, JOURNAL_FIELDS);
-  const routingAfter = await metricsByNode(stack, ROUTING_FIELDS);
+  const journalAfter = await sumMetrics(nodes, JOURNAL_FIELDS);
+  const routingAfter = await metricsByNode(nodes, ROUTING_FIELDS);
 
-  const drainS = stack ? await drainWrites(stack) : 0;
+  seen.push(...t.components());
+  const drainS = nodes().length > 0 ? await drainWrites(nodes) : 0;
   c.log(drainS === null ? "writes did not drain within 60 s" : `writes drained in ${drainS.toFixed(1)} s`);
   // PostgreSQL backends report pg_stat_database counters lazily (up to 10 s when idle) but always when they
   // exit: stopping the app (the first half of the cold restart) makes the window's last commits count.
@@ -226,6 +236,7 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
     audit,
     faults: faultRecords,
   });
+  base.topology = topologyOf(t, seen);
   base.machine = machine ? machineLoad(cpus().length, machineAtStart, machineAtEnd) : null;
   base.warnings = [
     ...loadWarnings(driver, base.cpu.maxPercentByProcess, quotas),

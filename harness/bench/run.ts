@@ -6,7 +6,7 @@ import type { AppRunSummary, RunSummary } from "../results/types.ts";
 import { captureEnvironment } from "./environment.ts";
 import type { BenchOptions } from "./options.ts";
 import { measure, runOne } from "./run-one.ts";
-import { externalTarget } from "./target.ts";
+import { remoteTarget } from "./target.ts";
 
 export interface BenchRun {
   dir: string;
@@ -53,6 +53,8 @@ export async function runBench(
     granularity: o.granularity,
     appEnv: o.appEnv,
     driver: o.driver,
+    hosts: o.hosts,
+    target: o.target ? { lb: o.target.lb, nodes: o.target.nodes } : null,
     seed: o.seed,
     thresholds: o.thresholds.map((t) => t.expr),
     scenarioDefinitions: scenarios,
@@ -74,7 +76,7 @@ export async function runBench(
         onSecond: progress ? (line: string) => progress(`${prefix} ${line}`) : undefined,
       };
       await mkdir(ctx.dir, { recursive: true });
-      const r = o.target ? await measure(ctx, externalTarget(o.target)) : await runOne(ctx);
+      const r = o.target ? await measure(ctx, remoteTarget(o.target)) : await runOne(ctx);
       if (r.summary) results.push(r.summary);
       else {
         skipped.push({ scenario: scenario.name, app, reason: r.skipped ?? "unknown" });

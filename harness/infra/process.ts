@@ -14,6 +14,8 @@ export interface SpawnOptions {
   user?: string | null;
   /** stdout and stderr are appended here. */
   logFile: string;
+  /** "pipe": stdout comes back on `handle.stdout` instead (a child that reports to the harness); stderr still logs. */
+  stdout?: "log" | "pipe";
 }
 
 /** A started child process. `stop()` is idempotent and returns the same promise when called twice. */
@@ -21,6 +23,8 @@ export interface ChildHandle {
   readonly label: string;
   readonly pid: number;
   readonly logFile: string;
+  /** The child's stdout when spawned with `stdout: "pipe"`, else null. */
+  readonly stdout: NodeJS.ReadableStream | null;
   /** Resolves with the exit code (null when ended by a signal) once the process is gone. */
   readonly exited: Promise<number | null>;
   /** True until the process has exited. */
@@ -126,7 +130,7 @@ export function spawnChild(opts: SpawnOptions): ChildHandle {
     child = spawn(file, args, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
-      stdio: ["ignore", fd, fd],
+      stdio: ["ignore", opts.stdout === "pipe" ? "pipe" : fd, fd],
       detached: true,
     });
   } finally {
@@ -150,6 +154,7 @@ export function spawnChild(opts: SpawnOptions): ChildHandle {
     label: opts.label,
     pid,
     logFile: opts.logFile,
+    stdout: child.stdout ?? null,
     exited,
     running: () => !done,
     signal(signal) {
