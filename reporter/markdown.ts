@@ -4,6 +4,7 @@ import { evaluateClaims } from "./claims.ts";
 import { formatRatio } from "./format.ts";
 import { shellQuote } from "./html/environment.ts";
 import { claimRuns } from "./html/page.ts";
+import { topologyMarkdown } from "./html/topology.ts";
 import type { LoadedRun } from "./load.ts";
 import { type VerdictRow, verdictRows } from "./verdict.ts";
 import { compareView, type ReportView, singleRunView } from "./view.ts";
@@ -45,6 +46,7 @@ export function buildViewMarkdown(view: ReportView): string {
   if (view.sideLegend) out.push(`**${view.sideLegend}**`, "");
   out.push("▲ = better (differences within 5% are a tie); ↑ higher / ↓ lower is better.", "");
   for (const p of view.pairings) out.push(table(p), "");
+  out.push(...topologyMarkdown(view));
   const claims = evaluateClaims(claimRuns(view));
   out.push("### Claims of the seed articles", "", "| claim | verdict |", "|---|---|");
   for (const c of claims) out.push(`| ${cellText(c.claim.headline)} | ${c.verdict.replace("-", " ")} |`);
