@@ -242,6 +242,12 @@ export async function measure(
     ...loadWarnings(driver, base.cpu.maxPercentByProcess, quotas),
     ...[...recorder.failures].map(([name, err]) => `sampler ${name} failed: ${err}`),
     ...(drainS === null ? ["writes did not drain within 60 s"] : []),
+    ...(!stack && c.scenario.faults.length > 0
+      ? [`${c.scenario.faults.length} fault(s) skipped: the harness does not control a remote target's processes`]
+      : []),
+    ...(!stack && nodes().length === 0
+      ? ["no --node-url: the app processes' CPU, RSS and pending writes are not known"]
+      : []),
   ];
   base.thresholds = evaluateThresholds([...parseThresholds(c.scenario.thresholds), ...c.options.thresholds], base);
   await writeFile(join(c.dir, "timeseries.json"), JSON.stringify(series));
