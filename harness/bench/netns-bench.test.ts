@@ -58,6 +58,12 @@ function assertSpread(r: AppRunSummary) {
   assert.ok((r.cpu.maxPercentByProcess["node-1"] ?? 0) > 0, `${who}: node-1 CPU from /metrics`);
   assert.ok((r.memory.peakRssMbByRole[apps[0]?.role ?? "node"] ?? 0) > 20, `${who}: app RSS from /metrics`);
   assert.ok((r.cpu.maxPercentByProcess.driver ?? 0) > 0, `${who}: the driver's own process is watched`);
+  // The agent loads before the window: what the sampler saw is what the driver measured of itself.
+  const sampled = r.cpu.secondsByRole.driver ?? 0;
+  assert.ok(
+    Math.abs(sampled - r.driverHealth.cpuS) <= 0.25 + 0.25 * r.driverHealth.cpuS,
+    `${who}: driver CPU ${sampled} vs ${r.driverHealth.cpuS}`,
+  );
   if (r.app === "stateless") {
     assert.equal(t.components.find((c) => c.label === "redis")?.sampledBy, "redis-info");
     assert.ok((r.memory.peakRssMbByRole.redis ?? 0) > 0, "Redis RSS from INFO");

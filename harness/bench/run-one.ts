@@ -94,13 +94,14 @@ export async function measure(
   const stack = t.stack;
   // k6, or the driver agent on its own host, runs as its own process: watch it (the harness then only waits).
   const extra: WatchedProcess[] = [];
-  const drive = driverPlacement
+  const agent = driverPlacement
     ? agentDriver({
         placement: driverPlacement,
         dir: c.dir,
         onSpawn: (pid) => extra.splice(0, extra.length, { label: "driver", pid }),
       })
-    : driverFor(c, (pid) => extra.splice(0, extra.length, { label: "k6", pid }));
+    : null;
+  const drive = agent ?? driverFor(c, (pid) => extra.splice(0, extra.length, { label: "k6", pid }));
   const verdict = await verifyApp(t.url);
   const problems = [...verdict.problems, ...(await verifyDeployment(t))];
   if (problems.length > 0) return { summary: null, skipped: `failed verification: ${problems.join("; ")}` };
@@ -123,6 +124,8 @@ export async function measure(
     });
   }
   await prepareEvent({ baseUrl: t.url, eventId, scenario: c.scenario, allowRemote: t.allowRemote });
+  // The measuring agent loads now, so its start-up CPU is not counted as the driver's in the window.
+  await agent?.prepare();
 
   const recorderStartMs = Date.now();
   // The rest of the machine: everything that is neither the harness (the driver, and all it started) nor the
@@ -180,6 +183,7 @@ export async function measure(
     machineAtEnd = edge();
   } finally {
     await faults?.stop();
+    await agent?.close();
     await new Promise((r) => ackFile.end(r));
   }
   roles = { ...roles, ...targetRoles(t) };
