@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   layout_conflict: 409,
   hold_expired: 410,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   unavailable: 503,
   internal: 500,
 } as const;

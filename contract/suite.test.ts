@@ -57,6 +57,9 @@ const mustFail: Record<Bug, string[]> = {
   ],
   "header-only-body-limit": ["bodies over 64 KiB: 413 payload_too_large (also chunked), exactly 64 KiB is accepted"],
   "writes-only-body-limit": ["bodies over 64 KiB on GET and DELETE routes: 413 payload_too_large, nothing released"],
+  "any-content-type": [
+    "a body sent as anything but JSON: 415 unsupported_media_type naming content-type, nothing written",
+  ],
 };
 
 const HEALTH = "GET /health: 200 { status: ok, app, node }";

@@ -5,19 +5,22 @@ import { collectAlerts } from "./alerts.ts";
 import { loadRun } from "./load.ts";
 import { singleRunView } from "./view.ts";
 
-test("failures come first and name the scenario and app: audit, thresholds, driver schedule", () => {
+test("failures come first, then findings, and name the scenario and app: audit, driver schedule; thresholds", () => {
   const run = loadRun(FIXTURES.failed);
   const alerts = collectAlerts(singleRunView(run));
-  const firstWarn = alerts.findIndex((a) => a.level === "warn");
-  assert.ok(alerts.slice(firstWarn === -1 ? alerts.length : firstWarn).every((a) => a.level === "warn"));
+  const rank = { fail: 0, finding: 1, warn: 2 } as const;
+  assert.ok(alerts.every((a, i) => i === 0 || rank[(alerts[i - 1] as typeof a).level] <= rank[a.level]));
   for (const r of run.summary.results) {
-    const mine = alerts.filter((a) => a.level === "fail" && a.scope === `${r.scenario} · ${r.app}`);
+    const scope = `${r.scenario} · ${r.app}`;
+    const mine = alerts.filter((a) => a.level === "fail" && a.scope === scope);
     assert.equal(
       mine.some((a) => a.message.startsWith("audit FAILED")),
       r.audit.valid === false,
     );
+    // A broken threshold is a finding about the app, not a reason to distrust the run.
     assert.equal(
-      mine.filter((a) => a.message.startsWith("threshold broken")).length,
+      alerts.filter((a) => a.level === "finding" && a.scope === scope && a.message.startsWith("threshold broken"))
+        .length,
       r.thresholds.filter((t) => !t.ok).length,
     );
     assert.equal(
@@ -75,4 +78,24 @@ test("a busy machine is flagged in the banner, naming the busiest outside proces
     html,
     /the machine was busy: 38\.4% of CPU used outside the stack \(busiest: cc1plus -O2 big\.cpp \(pid 4242\) 71\.5% of a core\)/,
   );
+});
+
+test("an overloaded app's shed load is a finding with its goodput; the banner stays trustworthy", async () => {
+  const { bannerHtml } = await import("./html/banner.ts");
+  const run = loadRun(FIXTURES.small);
+  const r = run.summary.results[0];
+  assert.ok(r);
+  r.shed = { requests: 4200, rate: 0.35 };
+  r.goodputPerS = 812;
+  r.thresholds = [{ expr: "errors<1%", ok: false, actual: 0.35, setBy: "scenario" }];
+  const alerts = collectAlerts(singleRunView(run));
+  assert.equal(alerts.filter((a) => a.level === "fail").length, 0);
+  const mine = alerts.filter((a) => a.level === "finding" && a.scope === `${r.scenario} · ${r.app}`);
+  assert.ok(
+    mine.some((a) => /shed 4,200 requests with 503 \(35\.0% of answers\); goodput 812 answers\/s/.test(a.message)),
+  );
+  assert.ok(mine.some((a) => /threshold broken: errors<1% .*the scenario's/.test(a.message)));
+  const html = bannerHtml(alerts);
+  assert.match(html, /id="banner-finding"/);
+  assert.doesNotMatch(html, /banner-fail/);
 });

@@ -1,5 +1,5 @@
 import type { AppRunSummary, MachineLoad } from "../harness/results/types.ts";
-import { formatNumber, thresholdActual } from "./format.ts";
+import { formatNumber, formatPercent, thresholdActual } from "./format.ts";
 import type { ReportView } from "./view.ts";
 
 /** A process at or above this share (in %) of its CPU limit was saturated: its numbers measure the ceiling. */
@@ -7,11 +7,12 @@ export const CPU_SATURATION_PCT = 95;
 
 /**
  * Something the reader must know before trusting the numbers. `fail`: the run cannot be taken at face value (a
- * failed or crashed audit, a broken threshold, a driver that fell behind, an app not benchmarked). `warn`: read
- * the affected numbers with care.
+ * failed or crashed audit, a driver that fell behind, an app not benchmarked): exit code 1. `finding`: what an
+ * app did under the load, which is a result, not a harness failure (it shed load, broke a scenario's threshold,
+ * broke a `--threshold` the user set: exit code 99). `warn`: read the affected numbers with care.
  */
 export interface Alert {
-  level: "fail" | "warn";
+  level: "fail" | "finding" | "warn";
   /** "run-id · scenario · app", or the run id for run-level findings. */
   scope: string;
   message: string;
@@ -48,10 +49,21 @@ function resultAlerts(runId: string, r: AppRunSummary, multiRun: boolean): Alert
     });
   }
   for (const t of r.thresholds.filter((x) => !x.ok)) {
+    // Summaries from before `setBy` did not tell; their thresholds are read as the user's, as they were.
+    const whose = t.setBy === "scenario" ? "the scenario's" : "yours (exit code 99)";
     out.push({
-      level: "fail",
+      level: "finding",
       scope,
-      message: `threshold broken: ${t.expr} (actual ${thresholdActual(t.expr, t.actual)})`,
+      message: `threshold broken: ${t.expr} (actual ${thresholdActual(t.expr, t.actual)}), ${whose}`,
+    });
+  }
+  if (r.shed && r.shed.requests > 0) {
+    out.push({
+      level: "finding",
+      scope,
+      message:
+        `overloaded: shed ${formatNumber(r.shed.requests)} requests with 503 (${formatPercent(r.shed.rate)} of answers); ` +
+        `goodput ${formatNumber(r.goodputPerS ?? null)} answers/s`,
     });
   }
   if (!r.driverHealth.keptSchedule) {
@@ -88,7 +100,7 @@ function resultAlerts(runId: string, r: AppRunSummary, multiRun: boolean): Alert
   return out;
 }
 
-/** Every alert of the report, failures first, in run then scenario order. */
+/** Every alert of the report, failures first, then findings, then warnings, in run then scenario order. */
 export function collectAlerts(view: ReportView): Alert[] {
   const multi = view.runs.length > 1;
   const out: Alert[] = [];
@@ -102,8 +114,11 @@ export function collectAlerts(view: ReportView): Alert[] {
       });
     }
     for (const r of run.summary.results) out.push(...resultAlerts(runId, r, multi));
+    // The k6 half of `--driver both`: its audit and its drops matter as much as the embedded half's.
+    for (const r of run.summary.agreement ?? [])
+      out.push(...resultAlerts(runId, r, multi).map((a) => ({ ...a, scope: `${a.scope} (k6)` })));
     for (const w of run.summary.warnings) out.push({ level: "warn", scope: runId, message: w });
     for (const p of run.problems) out.push({ level: "warn", scope: runId, message: p });
   }
-  return [...out.filter((a) => a.level === "fail"), ...out.filter((a) => a.level === "warn")];
+  return (["fail", "finding", "warn"] as const).flatMap((level) => out.filter((a) => a.level === level));
 }

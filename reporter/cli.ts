@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { parseRttMs } from "../harness/round-trips/model.ts";
 import { buildReportHtml } from "./html/index.ts";
 import { loadRun, RunLoadError } from "./load.ts";
 import { buildViewMarkdown } from "./markdown.ts";
@@ -8,7 +9,15 @@ import { compareView, type ReportView, singleRunView } from "./view.ts";
 export const USAGE = `usage:
   statebench report <run-dir>                                writes <run-dir>/report.html and <run-dir>/summary.md
   statebench report --compare <runA> <runB> [--out <dir>]    compares two runs (A = before, B = after); writes to
-                                                             --out (default <runB>/compare-<runA name>)`;
+                                                             --out (default <runB>/compare-<runA name>)
+  --rtt-ms MS   the round-trip time the round-trips section projects latencies to, as a model (default: the
+                run's --rtt-ms, else 0.5)`;
+
+/** Report options. */
+export interface ReportOptions {
+  /** Round-trip time of the latency projection (default: the run's `--rtt-ms`, else 0.5 ms). */
+  rttMs?: number;
+}
 
 /** Where a report was written. */
 export interface WrittenReport {
@@ -16,25 +25,30 @@ export interface WrittenReport {
   markdown: string;
 }
 
-function write(view: ReportView, outDir: string): WrittenReport {
+function write(view: ReportView, outDir: string, opts: ReportOptions): WrittenReport {
   mkdirSync(outDir, { recursive: true });
   const html = join(outDir, "report.html");
   const markdown = join(outDir, "summary.md");
-  writeFileSync(html, buildReportHtml(view));
-  writeFileSync(markdown, buildViewMarkdown(view));
+  writeFileSync(html, buildReportHtml(view, opts));
+  writeFileSync(markdown, buildViewMarkdown(view, opts));
   return { html, markdown };
 }
 
 /** Writes `<runDir>/report.html` and `<runDir>/summary.md` for a finished run (the bench calls this at its end). */
-export async function writeReport(runDir: string): Promise<WrittenReport> {
-  return write(singleRunView(loadRun(runDir)), resolve(runDir));
+export async function writeReport(runDir: string, opts: ReportOptions = {}): Promise<WrittenReport> {
+  return write(singleRunView(loadRun(runDir)), resolve(runDir), opts);
 }
 
 /** Writes the before/after comparison of two runs into `outDir`. */
-export async function writeCompareReport(runA: string, runB: string, outDir?: string): Promise<WrittenReport> {
+export async function writeCompareReport(
+  runA: string,
+  runB: string,
+  outDir?: string,
+  opts: ReportOptions = {},
+): Promise<WrittenReport> {
   const a = loadRun(runA);
   const b = loadRun(runB);
-  return write(compareView(a, b), resolve(outDir ?? join(runB, `compare-${basename(resolve(runA))}`)));
+  return write(compareView(a, b), resolve(outDir ?? join(runB, `compare-${basename(resolve(runA))}`)), opts);
 }
 
 class UsageError extends Error {}
@@ -43,11 +57,12 @@ interface Args {
   compare: [string, string] | null;
   runDir: string | null;
   out: string | null;
+  rttMs: number | undefined;
   help: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { compare: null, runDir: null, out: null, help: false };
+  const args: Args = { compare: null, runDir: null, out: null, rttMs: undefined, help: false };
   const rest = argv[0] === "report" ? argv.slice(1) : [...argv];
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -65,6 +80,14 @@ function parseArgs(argv: string[]): Args {
       const x = rest[i + 1];
       if (!x || x.startsWith("--")) throw new UsageError("--out needs a folder: --out <dir>");
       args.out = x;
+      i += 1;
+    } else if (a === "--rtt-ms") {
+      try {
+        // A missing value must not fall back to the default silently.
+        args.rttMs = parseRttMs(rest[i + 1]?.startsWith("--") ? "" : (rest[i + 1] ?? ""));
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
       i += 1;
     } else if (a.startsWith("--")) throw new UsageError(`unknown flag ${a}`);
     else positional.push(a);
@@ -101,8 +124,8 @@ export async function runReportCli(argv: string[]): Promise<number> {
   }
   try {
     const written = args.compare
-      ? await writeCompareReport(args.compare[0], args.compare[1], args.out ?? undefined)
-      : await writeReport(args.runDir as string);
+      ? await writeCompareReport(args.compare[0], args.compare[1], args.out ?? undefined, { rttMs: args.rttMs })
+      : await writeReport(args.runDir as string, { rttMs: args.rttMs });
     process.stdout.write(`report: ${written.html}\nsummary: ${written.markdown}\n`);
     return 0;
   } catch (err) {

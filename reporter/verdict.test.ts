@@ -149,3 +149,22 @@ test("a failed audit with nothing lost still says why (sold counts disagree)", (
   const audit = verdictRows(r, null).find((x) => x.metric.key === "audit");
   assert.equal(audit?.left.text, "FAIL: sold API 525 ≠ DB 524");
 });
+
+test("the trust rows show the driver's CPU per request and its connection model; old summaries say not recorded", () => {
+  const r = structuredClone(load(FIXTURES.small).results[0] as AppRunSummary);
+  r.driver = {
+    name: "embedded",
+    cpuUsPerRequest: 37.5,
+    connections: { model: "one keep-alive connection per in-flight request", max: 10_000 },
+  };
+  const row = (key: string) => verdictRows(r, null).find((x) => x.metric.key === key);
+  assert.equal(row("driverCpu")?.left.text, "37.5 µs");
+  assert.equal(row("driverCpu")?.metric.group, "trust");
+  assert.match(
+    row("driverConnections")?.left.text ?? "",
+    /one keep-alive connection per in-flight request, at most 10,000/,
+  );
+  (r as { driver: unknown }).driver = "embedded";
+  assert.equal(row("driverCpu")?.left.text, "not recorded");
+  assert.equal(row("driverConnections")?.left.text, "not recorded");
+});

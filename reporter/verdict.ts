@@ -1,4 +1,5 @@
 import type { AppRunSummary } from "../harness/results/types.ts";
+import { connectionText, driverOf } from "./driver-info.ts";
 import { formatNumber, formatPercent } from "./format.ts";
 
 /** Which way a metric improves. */
@@ -90,6 +91,16 @@ export const METRICS: MetricDef[] = [
     value: (r) => r.throughput.requestsPerS,
   },
   {
+    key: "goodput",
+    label: "Goodput (answers neither error nor shed)",
+    unit: "per s",
+    direction: "higher",
+    group: "throughput",
+    // Summaries written before goodput was recorded have none.
+    value: (r) => r.goodputPerS ?? null,
+    text: (r) => (r.goodputPerS === undefined ? "not recorded" : formatNumber(r.goodputPerS)),
+  },
+  {
     key: "sellOutS",
     label: "Sell-out time",
     unit: "s",
@@ -117,6 +128,20 @@ export const METRICS: MetricDef[] = [
     group: "errors",
     value: (r) => r.errors.rate,
     text: (r) => formatPercent(r.errors.rate),
+  },
+  {
+    key: "shedRate",
+    label: "Shed (503, overloaded)",
+    unit: "%",
+    direction: "lower",
+    group: "errors",
+    value: (r) => r.shed?.rate ?? null,
+    text: (r) =>
+      r.shed === undefined
+        ? "not recorded"
+        : r.shed.requests === 0
+          ? "0%"
+          : `${formatPercent(r.shed.rate)} (${formatNumber(r.shed.requests)})`,
   },
   {
     key: "statementsPerBooking",
@@ -207,6 +232,30 @@ export const METRICS: MetricDef[] = [
     group: "trust",
     value: (r) => (r.driverHealth.keptSchedule ? 1 : 0),
     text: (r) => (r.driverHealth.keptSchedule ? "yes" : `NO (lag ≤ ${formatNumber(r.driverHealth.maxLagMs)} ms)`),
+    noRatio: true,
+  },
+  {
+    key: "driverCpu",
+    label: "Driver CPU per request",
+    unit: "µs",
+    direction: "lower",
+    group: "trust",
+    // The driver shares the machine with the apps: what it spends per request is taken from them.
+    value: (r) => driverOf(r).cpuUsPerRequest,
+    text: (r) => {
+      const us = driverOf(r).cpuUsPerRequest;
+      return us === null ? "not recorded" : `${formatNumber(us)} µs`;
+    },
+    noRatio: true,
+  },
+  {
+    key: "driverConnections",
+    label: "Driver connections",
+    unit: "",
+    direction: "higher",
+    group: "trust",
+    value: (r) => driverOf(r).connections.max,
+    text: (r) => connectionText(driverOf(r)),
     noRatio: true,
   },
   {

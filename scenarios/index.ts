@@ -8,6 +8,7 @@
  * The user journey itself (seat choice, retries, confirm/abandon) is `journey-logic.js`, shared with k6.
  */
 import { browseHeavy } from "./browse-heavy.ts";
+import { capacityScenario } from "./capacity.ts";
 import { flashSale } from "./flash-sale.ts";
 import { hotSeats } from "./hot-seats.ts";
 import { nodeKill } from "./node-kill.ts";
@@ -17,11 +18,13 @@ import type { Scenario } from "./types.ts";
 import { ScenarioError, validateScenario } from "./validate.ts";
 
 export { journeyCap, peakRate, scheduledArrivals } from "./arrival.ts";
+export { DEFAULT_SLO } from "./capacity.ts";
 export { scenarioFromJson, scenarioToJson } from "./json.ts";
 export { splitSeats } from "./layout.ts";
 export { type ScenarioOverrides, withOverrides } from "./overrides.ts";
 export { BENCH_SCENARIOS, isProfileName, PROFILES, type ProfileName } from "./profiles.ts";
-export { capacity, type Fault, type Journey, Scenario, scheduleSeconds } from "./types.ts";
+export { type Step, stepScenario, stepsOf } from "./staircase.ts";
+export { capacity, type Fault, type Journey, Scenario, Slo, scheduleSeconds } from "./types.ts";
 export { assertValid, ScenarioError, type ValidationResult, validateScenario } from "./validate.ts";
 
 /** Every scenario by name: a function of the profile that sizes it. */
@@ -31,6 +34,7 @@ export const SCENARIOS: Readonly<Record<string, (profile: ProfileName) => Scenar
   "scale-out": scaleOut,
   "browse-heavy": browseHeavy,
   "hot-seats": hotSeats,
+  capacity: capacityScenario,
 };
 
 export function scenarioNames(): string[] {

@@ -53,6 +53,8 @@ export interface StepResult {
   status: number;
   // biome-ignore lint/suspicious/noExplicitAny: parsed JSON of any endpoint
   body: any;
+  /** A seat list's available seat ids, in listed order, when the caller read them itself (then `body` is unused). */
+  seatIds?: string[];
 }
 
 export type JourneyOutcome =

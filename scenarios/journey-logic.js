@@ -33,11 +33,22 @@ export function mixSeed(seed, index) {
 const zipfTables = {};
 let zipfTableCount = 0;
 
+let lastZipf = null;
+let lastZipfN = -1;
+let lastZipfS = -1;
+
 /** Cumulative distribution of Zipf(s) over ranks 1..n (normalised to end at 1). */
 export function zipfCdf(n, s) {
+  // Journeys of a run ask for the same table again and again: the last one is kept without building a key.
+  if (n === lastZipfN && s === lastZipfS) return lastZipf;
   const key = `${n}:${s}`;
   const cached = zipfTables[key];
-  if (cached) return cached;
+  if (cached) {
+    lastZipf = cached;
+    lastZipfN = n;
+    lastZipfS = s;
+    return cached;
+  }
   const cdf = new Float64Array(n);
   let sum = 0;
   for (let k = 1; k <= n; k++) {
@@ -49,6 +60,9 @@ export function zipfCdf(n, s) {
     zipfTables[key] = cdf;
     zipfTableCount++;
   }
+  lastZipf = cdf;
+  lastZipfN = n;
+  lastZipfS = s;
   return cdf;
 }
 
@@ -93,16 +107,29 @@ function seatKey(sectionRank, seatId) {
   return (rank === undefined ? 1e6 : rank) * 1e7 + Number(seatId.slice(dash + 1));
 }
 
+/**
+ * Whether seat id `a` comes no later than `b` best-first. Neighbours in a list are mostly of one section: then
+ * the seat numbers compare as digit strings (shorter is smaller), without cutting substrings or parsing.
+ */
+function notAfter(sectionRank, a, b) {
+  const da = a.lastIndexOf("-");
+  if (da === b.lastIndexOf("-")) {
+    let same = true;
+    for (let i = 0; i < da && same; i++) same = a.charCodeAt(i) === b.charCodeAt(i);
+    if (same) return a.length < b.length || (a.length === b.length && a <= b);
+  }
+  return seatKey(sectionRank, a) <= seatKey(sectionRank, b);
+}
+
 /** Orders seat ids best-first, whatever order the app listed them in (the contract does not fix one). */
 export function sortBestFirst(sections, seatIds) {
   const sectionRank = rankOf(sections);
-  const keys = seatIds.map((id) => seatKey(sectionRank, id));
-  // Apps usually list seats in order already; sorting is then skipped.
+  // Apps usually list seats in order already: check that first, without allocating, and skip the sort.
   let sorted = true;
-  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1] <= keys[i];
+  for (let i = 1; i < seatIds.length && sorted; i++) sorted = notAfter(sectionRank, seatIds[i - 1], seatIds[i]);
   if (sorted) return seatIds;
   return seatIds
-    .map((id, i) => ({ id: id, key: keys[i] }))
+    .map((id) => ({ id: id, key: seatKey(sectionRank, id) }))
     .sort((a, b) => a.key - b.key)
     .map((x) => x.id);
 }
@@ -126,9 +153,17 @@ function rankOf(sections) {
  */
 export function pickSeat(rng, sections, journey, list, tried) {
   if (list) {
-    const remaining = list.filter((id) => !tried[id]);
-    if (remaining.length === 0) return null;
-    return remaining[zipfIndex(rng, remaining.length, journey.hotness)];
+    // The k-th untried seat of the list, skewed over the untried ones, without building a filtered copy.
+    let untried = 0;
+    for (let i = 0; i < list.length; i++) if (!tried[list[i]]) untried++;
+    if (untried === 0) return null;
+    let k = zipfIndex(rng, untried, journey.hotness);
+    for (let i = 0; i < list.length; i++) {
+      if (tried[list[i]]) continue;
+      if (k === 0) return list[i];
+      k--;
+    }
+    return null;
   }
   const capacity = layoutCapacity(sections);
   const n = journey.hotSeats ? Math.min(journey.hotSeats, capacity) : capacity;
@@ -239,7 +274,10 @@ export function createJourney(opts) {
     return step("hold", "POST", `${base}/holds`, body, "hold");
   }
 
-  function seatsOf(body) {
+  function seatsOf(result) {
+    // The embedded driver scans the available ids itself (no JSON.parse of the list); k6 passes parsed JSON.
+    if (result && Array.isArray(result.seatIds)) return sortBestFirst(sections, result.seatIds);
+    const body = result ? result.body : null;
     const seats = body && Array.isArray(body.seats) ? body.seats : [];
     const ids = [];
     for (let i = 0; i < seats.length; i++) {
@@ -272,7 +310,7 @@ export function createJourney(opts) {
       case "list-section":
       case "list-any":
         if (status !== 200) return end("error");
-        list = seatsOf(body);
+        list = seatsOf(result);
         if (list.length === 0) {
           if (state === "list-any") return end("sold-out");
           state = "list-any";

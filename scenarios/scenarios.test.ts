@@ -27,8 +27,15 @@ function problemsOf(fn: () => unknown): string[] {
 }
 
 describe("scenario registry", () => {
-  it("has the five scenarios, each valid in every profile", () => {
-    assert.deepEqual(scenarioNames().sort(), ["browse-heavy", "flash-sale", "hot-seats", "node-kill", "scale-out"]);
+  it("has the six scenarios, each valid in every profile", () => {
+    assert.deepEqual(scenarioNames().sort(), [
+      "browse-heavy",
+      "capacity",
+      "flash-sale",
+      "hot-seats",
+      "node-kill",
+      "scale-out",
+    ]);
     for (const name of scenarioNames()) {
       for (const profile of PROFILES) {
         const s = loadScenario(name, profile);
@@ -46,7 +53,8 @@ describe("scenario registry", () => {
     // The sale can sell out inside its schedule: bookings/s at peak is at most peak * confirmRatio.
     const sellOutS = capacity(fs) / (peakRate(fs.arrival) * fs.journey.confirmRatio);
     assert.ok(sellOutS < scheduleSeconds(fs) - 3, `sell-out needs ${sellOutS} s`);
-    for (const name of BENCH_SCENARIOS) {
+    // The capacity search is bounded by its staircase and usually stops well before its end (capacity.test.ts).
+    for (const name of BENCH_SCENARIOS.filter((n) => n !== "capacity")) {
       const d = loadScenario(name, "default");
       assert.ok(scheduleSeconds(d) >= 55 && scheduleSeconds(d) <= 80, `${name} default: ${scheduleSeconds(d)} s`);
       assert.ok(scheduleSeconds(loadScenario(name, "quick")) <= 12, `${name} quick`);

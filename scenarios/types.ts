@@ -47,6 +47,12 @@ export const Journey = z.object({
 });
 export type Journey = z.infer<typeof Journey>;
 
+/** The service level a capacity search holds each step to (`--threshold` overrides it). */
+export const Slo = z.object({ p99Ms: z.number().positive(), errorRate: z.number().min(0).max(1) }).strict();
+export type Slo = z.infer<typeof Slo>;
+
+const Search = z.object({ slo: Slo }).strict();
+
 export const Scenario = z
   .object({
     name: z.string().regex(/^[a-z0-9-]+$/),
@@ -77,6 +83,11 @@ export const Scenario = z
     faults: z.array(Fault),
     /** k6-style thresholds, e.g. "p99<250", "errors<1%". */
     thresholds: z.array(z.string()),
+    /**
+     * A breakpoint search (the capacity scenario): `arrival.stages` is a staircase of (ramp, hold) pairs, which
+     * k6 runs as written; the harness runs one step at a time and stops at the first step that breaks the SLO.
+     */
+    search: Search.optional(),
   })
   .strict();
 export type Scenario = z.infer<typeof Scenario>;

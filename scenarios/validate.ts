@@ -1,4 +1,5 @@
 import { LIMITS } from "../contract/limits.ts";
+import { staircaseProblems } from "./staircase.ts";
 import { capacity, Scenario, scheduleSeconds } from "./types.ts";
 
 /** Every problem of a scenario at once (k6's `Validate() []error`); empty when it is valid. */
@@ -72,6 +73,11 @@ function semanticProblems(s: Scenario): string[] {
     problems.push(`tailS: ${s.tailS} s of tail has no effect unless stopWhenSoldOut is true`);
   }
   problems.push(...faultProblems(s));
+  if (s.search) {
+    problems.push(...staircaseProblems(s.arrival).map((p) => `${p} (search needs a staircase)`));
+    if (s.faults.length > 0) problems.push("faults: a capacity search changes only the rate; it takes no faults");
+    if (s.stopWhenSoldOut) problems.push("stopWhenSoldOut: a capacity search must not end at a sell-out");
+  }
   return problems;
 }
 

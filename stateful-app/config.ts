@@ -7,6 +7,12 @@ export const NodeConfig = z
   .object({
     PORT: int(3000, 0),
     HOST: z.string().default("127.0.0.1"),
+    /** When set, `/metrics` is served on this port only (`contract/metrics-port.ts`), not on PORT. */
+    // An empty value means unset (a shell's `METRICS_PORT=`), not port 0.
+    METRICS_PORT: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.coerce.number().int().min(0).max(65_535).optional(),
+    ),
     NODE_ID: z.string().min(1).optional(),
     DATABASE_URL: z.string().min(1, "DATABASE_URL is required"),
     /** `sync`: acknowledge after the journal commit. `async`: write-behind, acknowledge before (may lose acks). */
@@ -22,6 +28,13 @@ export const NodeConfig = z
     IDLE_MS: int(120_000, 1),
     SNAPSHOT_EVERY: int(1_000, 1),
     DB_POOL_MAX: int(10, 2),
+    /**
+     * Admission control: most client requests the node works on at once; the next is answered at once with 503,
+     * `Retry-After: 1`, `{"error":"overloaded"}` (contract/admission.ts). 0 turns the bound off.
+     */
+    MAX_IN_FLIGHT: int(512, 0),
+    /** Most commands one actor's mailbox holds; a request for an actor with a full mailbox is shed the same way. */
+    MAILBOX_MAX: int(256, 0),
   })
   .transform((env) => ({
     ...env,

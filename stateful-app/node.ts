@@ -5,9 +5,10 @@ import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import pg from "pg";
 import pino, { type Logger } from "pino";
+import { serveMetrics } from "../contract/metrics-port.ts";
 import { type BoardOptions, BookingService } from "./booking/index.ts";
 import type { NodeConfig } from "./config.ts";
-import { createHttpApp, type Forward, httpErrorCounters } from "./http/index.ts";
+import { createHttpApp, type Forward, httpErrorCounters, nodeAdmission } from "./http/index.ts";
 import { ActorSystem, type FenceCheck, LocalPlacement, migrate, PgJournal, type Placement } from "./runtime/index.ts";
 
 /** What the cluster (or a test) may plug into a node; all optional for a single node. */
@@ -28,6 +29,8 @@ export interface NodeParts {
 /** A running node. `close()` is idempotent: stop accepting, flush the journal, stop actors, end the pool. */
 export interface StatefulNode {
   url: string;
+  /** The metrics listener's base URL when METRICS_PORT is set, else `url` (where `/metrics` is then served). */
+  metricsUrl: string;
   config: NodeConfig;
   pool: pg.Pool;
   system: ActorSystem;
@@ -59,6 +62,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
     placement,
     mode: config.PERSISTENCE,
     idleMs: config.IDLE_MS,
+    mailboxMax: config.MAILBOX_MAX,
     onError: (key, reason, err) => logger.warn({ key, err: (err as Error)?.message }, reason),
   });
   const service = new BookingService({
@@ -72,6 +76,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
 
   const startedAt = Date.now();
   const httpErrors = httpErrorCounters();
+  const gate = nodeAdmission(config.MAX_IN_FLIGHT);
   const metrics = () => {
     const runtime = system.stats();
     const booking = service.stats();
@@ -85,6 +90,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
       runtime,
       booking,
       http: { ...httpErrors },
+      admission: { ...gate.stats(), mailboxMax: config.MAILBOX_MAX, mailboxShed: runtime.mailboxFull },
       // Flat journal counters the bench reads to compute events per journal transaction.
       journalEvents: j.eventsWritten,
       journalTransactions: j.transactions,
@@ -102,17 +108,26 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
     nodeId: config.NODE_ID,
     logger,
     metrics,
+    metricsPort: config.METRICS_PORT,
     forward: parts.forward,
     extend: parts.extend,
     errors: httpErrors,
+    admission: gate,
   });
+  // Before the public port: a node counts as started once its public /health answers.
+  const metricsListener =
+    config.METRICS_PORT === undefined
+      ? null
+      : await serveMetrics(app, { host: config.HOST, port: config.METRICS_PORT });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
   });
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | null = null;
+  const url = `http://${config.HOST}:${port}`;
   return {
-    url: `http://${config.HOST}:${port}`,
+    url,
+    metricsUrl: metricsListener?.url ?? url,
     config,
     pool,
     system,
@@ -125,6 +140,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
         await system.close();
         if ("closeAllConnections" in server) server.closeAllConnections();
         await stopped;
+        await metricsListener?.close();
         await pool.end();
       })();
       return closing;

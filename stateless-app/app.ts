@@ -1,6 +1,9 @@
 import { Hono } from "hono";
 import type pg from "pg";
+import { admission } from "../contract/admission.ts";
+import { requireJsonBody } from "../contract/content-type.ts";
 import { LIMITS } from "../contract/index.ts";
+import { metricsOffPublicPort } from "../contract/metrics-port.ts";
 import { limitBody } from "./body-limit.ts";
 import { notFound, onError } from "./errors.ts";
 import type { Logger } from "./log.ts";
@@ -17,6 +20,10 @@ export interface AppDeps {
   log: Logger;
   /** Extra figures for `/metrics` (pool, queue depth). */
   metrics?: () => Promise<Record<string, unknown>>;
+  /** `/metrics` is served by a listener of its own on this port (`serveMetrics`), so not on the public one. */
+  metricsPort?: number;
+  /** Most requests handled at once before the next is shed with the overload 503 (`MAX_IN_FLIGHT`); 0: no bound. */
+  maxInFlight?: number;
 }
 
 /**
@@ -26,10 +33,16 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const svc = createService(deps);
+  // First, so a shed request costs no body read, no validation and no Redis or PostgreSQL work.
+  const gate = admission({ maxInFlight: deps.maxInFlight ?? 0 });
+  app.use(gate.middleware);
   app.onError(onError(deps.log));
   app.notFound(notFound);
   app.use(limitBody(LIMITS.maxBodyBytes));
-  healthRoutes(app, deps.node, deps.metrics ?? (async () => ({})));
+  app.use(requireJsonBody());
+  metricsOffPublicPort(app, deps.metricsPort);
+  const extra = deps.metrics ?? (async () => ({}));
+  healthRoutes(app, deps.node, async () => ({ ...(await extra()), admission: gate.stats() }));
   eventRoutes(app, svc);
   holdRoutes(app, svc);
   bookingRoutes(app, svc);

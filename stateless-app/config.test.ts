@@ -10,6 +10,13 @@ describe("loadConfig", () => {
     assert.equal(c.WRITE_MODE, "queue");
     assert.equal(c.LOG_LEVEL, "warn");
     assert.equal(c.HOST, "127.0.0.1");
+    assert.equal(c.METRICS_PORT, undefined, "/metrics stays on PORT unless METRICS_PORT is set");
+  });
+
+  it("reads METRICS_PORT, an empty one as unset", () => {
+    assert.equal(loadConfig({ ...base, METRICS_PORT: "9464" }).METRICS_PORT, 9464);
+    assert.equal(loadConfig({ ...base, METRICS_PORT: "" }).METRICS_PORT, undefined);
+    assert.throws(() => loadConfig({ ...base, METRICS_PORT: "70000" }), /METRICS_PORT/);
   });
 
   it("lists every bad variable in one error", () => {

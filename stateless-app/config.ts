@@ -5,6 +5,9 @@ const LogLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "si
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
+  /** When set, `/metrics` is served on this port only (`contract/metrics-port.ts`), not on PORT. */
+  // An empty value means unset (a shell's `METRICS_PORT=`), not port 0.
+  METRICS_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(0).max(65_535).optional()),
   NODE_ID: z.string().min(1).default("stateless-1"),
   DATABASE_URL: z.string().url(),
   REDIS_URL: z.string().url(),
@@ -20,6 +23,12 @@ const Env = z.object({
   WORKER_BATCH_MAX: z.coerce.number().int().min(1).max(5_000).default(500),
   /** BullMQ job lock: a SIGKILLed worker's jobs return to `wait` after about this long. */
   WORKER_LOCK_MS: z.coerce.number().int().min(1_000).default(5_000),
+  /**
+   * Admission control: most requests this replica works on at once; the next one is answered at once with 503,
+   * `Retry-After: 1`, `{"error":"overloaded"}` (contract/admission.ts). At saturation the admitted requests wait
+   * at most about MAX_IN_FLIGHT / throughput. 0 turns the bound off.
+   */
+  MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(100_000).default(256),
   /** When set, a V8 CPU profile of the process is written there on graceful shutdown (bench/profile-summary.ts). */
   CPU_PROF_DIR: z.string().min(1).optional(),
 });

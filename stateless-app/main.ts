@@ -1,5 +1,7 @@
 // API replica entry point: `node --import tsx stateless-app/main.ts` with PORT, HOST, NODE_ID, DATABASE_URL,
-// REDIS_URL, WRITE_MODE=queue|sync, LOG_LEVEL.
+// REDIS_URL, WRITE_MODE=queue|sync, LOG_LEVEL, MAX_IN_FLIGHT (see config.ts), and METRICS_PORT (`/metrics`
+// there instead of on PORT).
+import { serveMetrics } from "../contract/metrics-port.ts";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { startProfiler } from "./profiler.ts";
@@ -16,13 +18,19 @@ const app = createApp({
   node: config.NODE_ID,
   log: rt.log,
   metrics: rt.metrics,
+  metricsPort: config.METRICS_PORT,
+  maxInFlight: config.MAX_IN_FLIGHT,
 });
+// Before the public port: the harness takes a node as started once its public /health answers.
+const metricsListener =
+  config.METRICS_PORT === undefined ? null : await serveMetrics(app, { host: config.HOST, port: config.METRICS_PORT });
 await serveWithShutdown(app, {
   host: config.HOST,
   port: config.PORT,
   log: rt.log,
   cleanup: async () => {
     await stopProfiler();
+    await metricsListener?.close();
     await rt.close();
   },
 });

@@ -7,12 +7,11 @@ import {
   type EventSummary,
   type Hold,
   parseSeatId,
-  type SeatList,
   type SeatsQuery,
 } from "../contract/index.ts";
 import { type BookingRow, getBooking, getEvent, insertEvent, soldSeats } from "./db/index.ts";
 import { bookingId, holdId, newToken, parseBookingId, parseHoldId } from "./ids.ts";
-import type { Store } from "./redis/index.ts";
+import { type Store, seatListJson } from "./redis/index.ts";
 
 /** Makes a confirmed booking durable: enqueue it (queue mode) or commit it (sync mode). */
 export interface BookingWriter {
@@ -92,8 +91,9 @@ export function createService({ db, store, writer }: ServiceDeps) {
       return { eventId, capacity: c.capacity, available: c.capacity - c.held - c.sold, held: c.held, sold: c.sold };
     },
 
-    async seats(eventId: string, q: SeatsQuery): Promise<SeatList> {
-      return { seats: await loaded(eventId, () => store.seats(eventId, q)) };
+    /** The seat list as JSON text (`SeatList`), serialised without building its objects. */
+    async seatsJson(eventId: string, q: SeatsQuery): Promise<string> {
+      return seatListJson(await loaded(eventId, () => store.seatsPacked(eventId, q)));
     },
 
     async hold(eventId: string, body: { seatId: string; userId: string; requestId: string }): Promise<Hold> {

@@ -1,7 +1,9 @@
 // BullMQ worker entry point: `node --import tsx stateless-app/worker-main.ts` with NODE_ID, DATABASE_URL,
-// REDIS_URL, LOG_LEVEL and PORT, where it serves only GET /health (200 once the Worker runs) and GET /metrics.
+// REDIS_URL, LOG_LEVEL and PORT, where it serves only GET /health (200 once the Worker runs) and GET /metrics
+// (on METRICS_PORT instead when set, as the API replicas do).
 import { Hono } from "hono";
 import { type Health, metricsResponse } from "../contract/index.ts";
+import { metricsOffPublicPort, serveMetrics } from "../contract/metrics-port.ts";
 import { loadConfig } from "./config.ts";
 import { notFound } from "./errors.ts";
 import { startProfiler } from "./profiler.ts";
@@ -27,6 +29,7 @@ await w.worker.waitUntilReady();
 
 const app = new Hono();
 app.notFound(notFound);
+metricsOffPublicPort(app, config.METRICS_PORT);
 app.get("/health", (c) =>
   w.worker.isRunning()
     ? c.json({ status: "ok", app: "stateless", node: config.NODE_ID } satisfies Health)
@@ -35,6 +38,8 @@ app.get("/health", (c) =>
 app.get("/metrics", async (c) =>
   metricsResponse(c.req.header("accept"), { ...(await rt.metrics()), conflicts: w.conflicts() }),
 );
+const metricsListener =
+  config.METRICS_PORT === undefined ? null : await serveMetrics(app, { host: config.HOST, port: config.METRICS_PORT });
 await serveWithShutdown(app, {
   host: config.HOST,
   port: config.PORT,
@@ -43,6 +48,7 @@ await serveWithShutdown(app, {
   cleanup: async () => {
     await w.close();
     await stopProfiler();
+    await metricsListener?.close();
     await rt.close();
   },
   graceMs: 30_000,

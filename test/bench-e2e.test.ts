@@ -34,6 +34,7 @@ const FIELDS: Array<keyof AppRunSummary> = [
   "thresholds",
   "faults",
   "warnings",
+  "roundTrips",
 ];
 
 let out: string;
@@ -68,8 +69,12 @@ describe("npm run bench, end to end on real PostgreSQL, Redis and HAProxy", () =
       const acks = readFileSync(join(dir, "acks.ndjson"), "utf8").trim().split("\n");
       assert.ok(acks.length >= r.bookings.confirmed);
       assert.ok(existsSync(join(run.dir, "environment.json")));
-      const files = await writeReport(run.dir);
+      // The round-trip model of the app as run, and the report's projection of it.
+      assert.equal(r.roundTrips?.hold?.lb, 1);
+      assert.equal(r.roundTrips?.confirm?.total, app === "stateless" ? 3 : 2);
+      const files = await writeReport(run.dir, { rttMs: 1 });
       assert.ok(existsSync(files.html) && existsSync(files.markdown));
+      assert.match(readFileSync(files.html, "utf8"), /model p50 at 1 ms RTT/);
     });
   }
 

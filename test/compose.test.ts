@@ -19,9 +19,12 @@ function tool(name: string): string {
   return found;
 }
 
-function compose(args: string[], file = join(root, "compose.yaml")) {
-  // A clean environment: the file's defaults, not this shell's overrides, are what is checked.
-  const env = { PATH: process.env.PATH ?? "", HOME: tmp };
+const PASSWORD = "test-password-1";
+
+function compose(args: string[], file = join(root, "compose.yaml"), extra: Record<string, string> = {}) {
+  // A clean environment: the file's defaults, not this shell's overrides, are what is checked. The one value
+  // without a default is the database password (compose.yaml refuses to start without it).
+  const env = { PATH: process.env.PATH ?? "", HOME: tmp, POSTGRES_PASSWORD: PASSWORD, ...extra };
   return spawnSync(tool("docker-compose"), ["-f", file, ...args], {
     cwd: root,
     env,
@@ -87,6 +90,20 @@ describe("compose.yaml (validated with docker-compose 1.29; no Docker engine her
     }
   });
 
+  it("PostgreSQL takes passwords only: no default password, scram-sha-256 for sockets and TCP alike", () => {
+    const missing = compose(["config", "-q"], undefined, { POSTGRES_PASSWORD: "" });
+    assert.notEqual(missing.status, 0, "compose.yaml started without POSTGRES_PASSWORD");
+    assert.match(missing.stderr, /POSTGRES_PASSWORD/);
+    const s = services(compose(["--profile", "stateless", "--profile", "stateful", "config"]).stdout);
+    const db = s.postgres?.environment ?? {};
+    assert.equal(db.POSTGRES_PASSWORD, PASSWORD);
+    assert.equal(db.POSTGRES_HOST_AUTH_METHOD, "scram-sha-256");
+    assert.equal(db.POSTGRES_INITDB_ARGS, "--auth-local=scram-sha-256 --auth-host=scram-sha-256");
+    for (const name of ["stateless-api", "stateless-worker", "stateful"]) {
+      assert.match(s[name]?.environment.DATABASE_URL ?? "", new RegExp(`^postgres://statebench:${PASSWORD}@postgres:`));
+    }
+  });
+
   it("the validation can fail: a misspelt key is rejected", () => {
     const bad = join(tmp, "bad.yaml");
     writeFileSync(bad, "services:\n  app:\n    image: x\n    enviroment:\n      A: b\n");
@@ -129,12 +146,21 @@ describe("compose.yaml (validated with docker-compose 1.29; no Docker engine her
     const s = services(compose(["--profile", "stateless", "--profile", "stateful", "config"]).stdout);
     const api = s["stateless-api"]?.environment ?? {};
     const node = s.stateful?.environment ?? {};
-    assert.deepEqual(Object.keys(api).sort(), ["DATABASE_URL", "HOST", "LOG_LEVEL", "PORT", "REDIS_URL", "WRITE_MODE"]);
+    assert.deepEqual(Object.keys(api).sort(), [
+      "DATABASE_URL",
+      "HOST",
+      "LOG_LEVEL",
+      "METRICS_PORT",
+      "PORT",
+      "REDIS_URL",
+      "WRITE_MODE",
+    ]);
     assert.deepEqual(Object.keys(node).sort(), [
       "DATABASE_URL",
       "GRANULARITY",
       "HOST",
       "LOG_LEVEL",
+      "METRICS_PORT",
       "PERSISTENCE",
       "PORT",
       "SHARDS",

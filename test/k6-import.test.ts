@@ -64,7 +64,7 @@ describe("statebench import-k6", () => {
     const [r] = summary.results;
     assert.ok(r);
     assert.equal(r.app, "stateful");
-    assert.equal(r.driver, "k6");
+    assert.equal(r.driver.name, "k6");
     assert.equal(r.requests.total, single.requests.time.length);
     assert.equal(r.requests.total, 620);
     assert.deepEqual(r.requests.byStatus, { "200": 310, "201": 207, "409": 103 });

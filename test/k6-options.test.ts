@@ -1,11 +1,21 @@
-// The k6 options scenarios/k6/options.js builds, checked against k6's documented options schema (k6 itself
-// cannot be installed here, so the schema is written from k6's docs and validation code: k6-options-schema.ts).
+// The k6 options scenarios/k6/options.js builds, checked against k6's documented options schema (fast, and for
+// every scenario x profile; the schema is written from k6's docs and validation code: k6-options-schema.ts).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import ts from "typescript";
 import { loadScenario, PROFILES, scenarioNames, scheduledArrivals, withOverrides } from "../scenarios/index.ts";
-import { k6Duration, k6Options, k6Threshold, MEASURED, WARMUP } from "../scenarios/k6/options.js";
+import {
+  EXPECTED_REQUEST_MS,
+  k6Duration,
+  k6Options,
+  k6Threshold,
+  MAX_JOURNEYS_IN_FLIGHT,
+  MEASURED,
+  requestsPerJourney,
+  vuSizing,
+  WARMUP,
+} from "../scenarios/k6/options.js";
 import type { Scenario } from "../scenarios/types.ts";
 import {
   BUILTIN_METRICS,
@@ -62,7 +72,7 @@ function k6Arrivals(s: {
   return total;
 }
 
-describe("k6 options (validated against k6's documented schema; k6 itself cannot be installed here)", () => {
+describe("k6 options (validated against k6's documented schema; the real k6 runs them in k6-real.test.ts)", () => {
   it("the files k6 loads use only syntax and modules k6 v0.48 supports", () => {
     // k6 v0.48 runs goja (ES2015+ with ES modules, no top-level await, no dynamic import); journey-logic.js
     // keeps to no `?.` / `??` as well, and so do the k6 files. Only k6's own modules and relative files.
@@ -115,6 +125,23 @@ describe("k6 options (validated against k6's documented schema; k6 itself cannot
       assert.ok(measured.maxVUs >= measured.preAllocatedVUs && measured.preAllocatedVUs >= 5);
     });
   }
+
+  it("sizes VUs: maxVUs is the embedded driver's in-flight bound, preAllocatedVUs Little's law", () => {
+    // One constant for both drivers: the embedded driver's default bound is the same import.
+    const driver = readFileSync(new URL("../harness/driver/run.ts", import.meta.url), "utf8");
+    assert.match(driver, /opts\.maxInFlight \?\? MAX_JOURNEYS_IN_FLIGHT/);
+    const flash = loadScenario("flash-sale", "quick");
+    const sizing = vuSizing(300, flash.journey);
+    assert.equal(sizing.maxVUs, MAX_JOURNEYS_IN_FLIGHT);
+    // 7 requests at most (2 reads, 4 holds, 1 confirm), each planned at EXPECTED_REQUEST_MS + 100 ms of think.
+    assert.equal(requestsPerJourney(flash.journey), 7);
+    assert.equal(sizing.expectedJourneyS, (7 * (EXPECTED_REQUEST_MS + 100)) / 1000);
+    assert.equal(sizing.preAllocatedVUs, Math.ceil(300 * sizing.expectedJourneyS));
+    // The harness passes its driver's bound; an explicit pre-allocation is capped by it.
+    assert.deepEqual(vuSizing(300, flash.journey, { maxVUs: 100 }).preAllocatedVUs, 100);
+    assert.deepEqual(vuSizing(1, flash.journey, { maxVUs: 100, preAllocatedVUs: 60 }).preAllocatedVUs, 60);
+    assert.equal(vuSizing(0.1, flash.journey).preAllocatedVUs, 5, "never fewer than 5");
+  });
 
   it("translates statebench thresholds to k6 metrics restricted to the measured window", () => {
     assert.deepEqual(k6Threshold("p99<250"), {

@@ -1,5 +1,4 @@
-// scenarios/k6/script.js run under a k6 shim (k6 itself cannot be installed here): the script's own code, its
-// k6/* imports answered by test/k6-shim, synchronous requests against a real HTTP server (the contract's
+// scenarios/k6/script.js run under a k6 shim: the script's own code, its k6/* imports answered by test/k6-shim, synchronous requests against a real HTTP server (the contract's
 // reference app), its samples written in k6's --out json format and read back by the harness's parser.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -64,7 +63,7 @@ async function runUnderShim(s: Scenario, eventId: string, phase: "measure" | "wa
   return { script, startTime, run, res, acks: k6Acks(run) };
 }
 
-describe("k6 script journey under a k6 shim (k6 itself cannot be installed here)", () => {
+describe("k6 script journey under a k6 shim (exact iteration counts, which a real k6 run does not give)", () => {
   it("flash sale: availability reads, holds, confirms, releases and the sell-out, with a complete ack log", async () => {
     const s = withOverrides(loadScenario("flash-sale", "ci"), { seats: 40 });
     await createEvent(s, "k6-flash");

@@ -24,12 +24,10 @@ const ARGS = [
   "--disable-sync",
 ];
 
-/** By the rules of the report: a run must be flagged when any of these holds. */
+/** By the rules of the report: a run must be flagged untrustworthy when any of these holds (a broken threshold
+ * is a finding about the app, shown in its own banner). */
 function expectsFailure(s: RunSummary): boolean {
-  return (
-    s.skipped.length > 0 ||
-    s.results.some((r) => r.audit.valid !== true || r.thresholds.some((t) => !t.ok) || !r.driverHealth.keptSchedule)
-  );
+  return s.skipped.length > 0 || s.results.some((r) => r.audit.valid !== true || !r.driverHealth.keptSchedule);
 }
 
 /** Charts every scenario with time series must have (ids as in the page's data-chart attributes). */

@@ -70,6 +70,8 @@ describe("statebench report <run-dir>", () => {
       [["--frobnicate", "x"], /unknown flag --frobnicate/],
       [["a", "b"], /one <run-dir> expected/],
       [["a", "--out", "x"], /--out applies to --compare only/],
+      [["a", "--rtt-ms", "fast"], /--rtt-ms: expected a round-trip time in ms/],
+      [["a", "--rtt-ms"], /--rtt-ms: expected a round-trip time in ms/],
     ];
     for (const [argv, message] of cases) {
       const r = await cli(argv);

@@ -53,7 +53,8 @@ interface Metrics {
   runtime: { activations: number; journal: { transactions: number; eventsWritten: number; statements: number } };
   booking: { bookingsConfirmed: number };
 }
-const metrics = async () => (await send("GET", "/metrics")).json as Metrics;
+const metricsPool = jsonPool(node.metricsUrl, 1);
+const metrics = async () => (await metricsPool.send("GET", "/metrics")).json as Metrics;
 
 let seat = 0;
 let firstFailure: string | undefined;
@@ -142,6 +143,7 @@ try {
   }
 } finally {
   await http.close();
+  await metricsPool.close();
   await db.end();
   await stack.stop();
 }

@@ -48,7 +48,7 @@ async function cpuByRole(stack: Stack): Promise<Record<string, number>> {
 async function confirmedByNodes(stack: Stack): Promise<number> {
   let n = 0;
   for (const node of stack.nodes) {
-    const m = (await call(node.url, "GET", "/metrics"))?.json as { booking?: { bookingsConfirmed: number } };
+    const m = (await call(node.metricsUrl, "GET", "/metrics"))?.json as { booking?: { bookingsConfirmed: number } };
     n += m?.booking?.bookingsConfirmed ?? 0;
   }
   return n;

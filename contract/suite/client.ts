@@ -18,6 +18,8 @@ export interface SendOptions {
   /** Sent as is (malformed JSON, oversized or chunked bodies). */
   raw?: string | Buffer | Readable;
   headers?: Record<string, string>;
+  /** Send the body with no Content-Type at all (the client adds `application/json` otherwise). */
+  omitContentType?: boolean;
 }
 
 export type Method = "GET" | "PUT" | "POST" | "DELETE" | "PATCH";
@@ -33,7 +35,9 @@ export class Client {
     const headers: Record<string, string> = { ...opts.headers };
     let body: string | Buffer | Readable | undefined = opts.raw;
     if (opts.json !== undefined) body = JSON.stringify(opts.json);
-    if (body !== undefined && !("content-type" in headers)) headers["content-type"] = "application/json";
+    if (body !== undefined && !("content-type" in headers) && !opts.omitContentType) {
+      headers["content-type"] = "application/json";
+    }
     const origin = this.baseUrl().replace(/\/+$/, "");
     const res = await request(`${origin}${path}`, { method, headers, body, dispatcher: this.agent });
     const text = await res.body.text();

@@ -2,8 +2,8 @@
  * The contract test suite: one shared suite that both apps (and the reference app) run, as Hono's router tests.
  *
  * Where issue 2 leaves the API open, the suite settles it as follows (this list is the documented contract):
- * - Order of checks: body over 64 KiB (413) > bad path id (400 naming `eventId`, then `holdId`/`bookingId`) >
- *   bad body (400) > unknown event (404 `eventId`) > unknown seat/hold/booking (404 naming `seatId`/`holdId`/
+ * - Order of checks: body over 64 KiB (413) > a PUT/POST body not sent as JSON (415 `unsupported_media_type`
+ *   naming `content-type`) > bad path id (400 naming `eventId`, then `holdId`/`bookingId`) > bad body (400) > unknown event (404 `eventId`) > unknown seat/hold/booking (404 naming `seatId`/`holdId`/
  *   `bookingId`) > state (409/410). Path ids are checked against their pattern: eventId `[A-Za-z0-9_-]{1,64}`,
  *   generated ids (holdId, bookingId) `[A-Za-z0-9_.~-]{1,200}`.
  * - 400 `invalid_request` always names the field: the dotted path of the first fault (`sections.0.seats`), the
@@ -30,6 +30,9 @@
  * - Seat listing: layout order (sections as given, numbers ascending), the first `limit` (1..1000, default 100)
  *   seats matching all filters; an unknown section is an empty list, not an error.
  * - Unknown routes and unsupported methods on known paths are 404 `not_found` (there is no 405).
+ * - A PUT or POST body must be sent as `application/json` (parameters such as `charset` allowed, any case, and
+ *   `application/*+json`); any other Content-Type, or none, is 415 and changes nothing. A bodiless confirm
+ *   needs no Content-Type.
  * - A body of exactly 64 KiB is accepted; over it is 413 on every route (GET and DELETE too), also when sent
  *   chunked without Content-Length.
  * - 503 `unavailable` is retried (same request) only by the concurrency cases; elsewhere it fails the case.

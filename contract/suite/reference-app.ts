@@ -5,6 +5,7 @@ import { serve } from "@hono/node-server";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { limitBodyByLength } from "../body-limit.ts";
+import { requireJsonBody } from "../content-type.ts";
 import { ApiError, errorBody } from "../errors.ts";
 import { parseSeatId, seatId as toSeatId } from "../ids.ts";
 import { LIMITS } from "../limits.ts";
@@ -32,7 +33,8 @@ import { GENERATED_ID } from "./expect.ts";
  * - `no-expiry`: unconfirmed holds never expire;
  * - `release-frees-seat`: releasing an expired hold frees the seat even when another user now holds it;
  * - `header-only-body-limit`: the 64 KiB limit trusts Content-Length, so chunked bodies pass;
- * - `writes-only-body-limit`: the 64 KiB limit guards PUT and POST only, so GET and DELETE accept any body.
+ * - `writes-only-body-limit`: the 64 KiB limit guards PUT and POST only, so GET and DELETE accept any body;
+ * - `any-content-type`: bodies are parsed as JSON whatever their Content-Type says.
  */
 export const BUGS = [
   "double-hold",
@@ -44,6 +46,7 @@ export const BUGS = [
   "release-frees-seat",
   "header-only-body-limit",
   "writes-only-body-limit",
+  "any-content-type",
 ] as const;
 export type Bug = (typeof BUGS)[number];
 
@@ -89,6 +92,7 @@ export function createReferenceApp(bugs: ReadonlySet<Bug> = new Set()): Hono {
       ? async (c, next) => (c.req.method === "PUT" || c.req.method === "POST" ? limit(c, next) : next())
       : limit,
   );
+  if (!bugs.has("any-content-type")) app.use(requireJsonBody());
   app.onError((err, c) =>
     err instanceof ApiError ? fail(c, err) : c.json(errorBody("internal", "internal error"), 500),
   );

@@ -12,7 +12,7 @@ import { parseAllDocuments } from "yaml";
 import { haproxyConfig as harnessHaproxyConfig } from "../../harness/infra/haproxy-config.ts";
 import { renderStack } from "./cli.ts";
 import { routingRules, SHARD_MAP } from "./src/haproxy-config.ts";
-import { RUNTIME_ADDR, SECRETS, SERVICE } from "./src/meta.ts";
+import { METRICS_PORT, RUNTIME_ADDR, SECRETS, SERVICE } from "./src/meta.ts";
 import { KustomizationSchema, validateObject } from "./src/validate.ts";
 
 const ROOT = import.meta.dirname;
@@ -143,6 +143,7 @@ describe("deploy/k8s manifests", () => {
         const c = pg?.spec.template.spec.containers[0];
         assert.ok(c.args.includes("shared_preload_libraries=pg_stat_statements"));
         assert.equal(envOf(c, "POSTGRES_HOST_AUTH_METHOD").value, "scram-sha-256");
+        assert.equal(envOf(c, "POSTGRES_INITDB_ARGS").value, "--auth-local=scram-sha-256 --auth-host=scram-sha-256");
         const init = one(objs, "ConfigMap", "postgres-init");
         assert.equal(Object.values(init.data)[0], readFileSync(join(ROOT, "..", "postgres-init.sql"), "utf8"));
       });
@@ -162,6 +163,22 @@ describe("deploy/k8s manifests", () => {
         const host = /server-template \S+ \d+-\d+ "([^.]+)\./.exec(cfg)?.[1];
         const svc = one(objs, "Service", host ?? "(none)");
         assert.equal(svc?.spec.clusterIP, "None", `server-template names ${host}`);
+      });
+
+      it("app processes serve /metrics on a port of their own, which the app-metrics Service targets", () => {
+        const apps = containers(objs).filter(({ c }) => c.image === "statebench-app" && c.name !== "lb-sync");
+        assert.ok(apps.length > 0);
+        for (const { c } of apps) {
+          assert.equal(envOf(c, "METRICS_PORT")?.value, String(METRICS_PORT), `${c.name}: METRICS_PORT`);
+          const ports = Object.fromEntries(c.ports.map((p: Obj) => [p.name, p.containerPort]));
+          assert.deepEqual(ports, { http: 8080, metrics: METRICS_PORT }, `${c.name}: ports`);
+        }
+        const svc = one(objs, "Service", SERVICE.appMetrics);
+        assert.deepEqual(
+          svc.spec.ports.map((p: Obj) => [p.port, p.targetPort]),
+          [[METRICS_PORT, "metrics"]],
+        );
+        assert.equal(svc.metadata.annotations["prometheus.io/port"], String(METRICS_PORT));
       });
 
       it("haproxy -c accepts the config", (t) => {
@@ -204,7 +221,7 @@ describe("deploy/k8s manifests", () => {
           assert.match(cfg, /use-server %\[var\(txn.owner\)\] if \{ var\(txn.owner\) -m found \}/);
         });
 
-        it("the owner-routing rules are the harness's (harness/infra/haproxy-config.ts)", (t) => {
+        it("the owner-routing rules are the harness's (harness/infra/haproxy-config.ts)", () => {
           for (const granularity of ["seat", "section"] as const) {
             const routing = { mapPath: SHARD_MAP, shards: 128, granularity };
             const theirs = harnessHaproxyConfig({
@@ -215,8 +232,7 @@ describe("deploy/k8s manifests", () => {
               balance: "roundrobin",
               routing,
             } as never);
-            if (!theirs.includes("use-server"))
-              return t.skip("owner routing has not landed in harness/infra/haproxy-config.ts yet");
+            assert.ok(theirs.includes("use-server"), "the harness's HAProxy routes to shard owners");
             const lines = theirs.split("\n");
             const from = lines.findIndex((l) => l.trim() === "option http-buffer-request");
             const to = lines.findIndex((l) => l.trim().startsWith("use-server"));

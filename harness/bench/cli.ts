@@ -1,5 +1,5 @@
 import { BENCH_HELP, parseBenchOptions } from "./options.ts";
-import { runBench, runProblems } from "./run.ts";
+import { exitCodeOf, runBench, runVerdict } from "./run.ts";
 import { resultTable } from "./table.ts";
 
 /** A live progress line: rewritten in place on a terminal, one line every 5 s in logs. */
@@ -14,7 +14,10 @@ function progressPrinter(): (line: string) => void {
   };
 }
 
-/** `statebench bench`: runs the comparison, prints the table, writes the report; non-zero exit on problems. */
+/**
+ * `statebench bench`: runs the comparison, prints the table, writes the report. Exit code 1 for an
+ * untrustworthy run, 99 for a broken `--threshold` (k6's convention), 2 for a usage error; overload is a finding.
+ */
 export async function runBenchCli(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(BENCH_HELP);
@@ -35,7 +38,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  if (options.driver === "k6") {
+  if (options.driver === "k6" || options.agreement) {
     const { findK6 } = await import("../k6/index.ts");
     try {
       findK6();
@@ -56,7 +59,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
   console.log(`\n${resultTable(run.summary.results)}\n`);
   if (options.report) {
     const { writeReport } = await import("../../reporter/index.ts");
-    const files = await writeReport(run.dir);
+    const files = await writeReport(run.dir, { rttMs: options.rttMs });
     console.log(`report: ${files.html}\nsummary: ${files.markdown}`);
   }
   console.log(`results: ${run.dir} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
@@ -69,7 +72,9 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       );
     }
   }
-  const problems = runProblems(run.summary);
-  for (const p of problems) console.error(`PROBLEM ${p}`);
-  return problems.length > 0 ? 1 : 0;
+  const verdict = runVerdict(run.summary);
+  for (const f of verdict.findings) console.error(`FINDING ${f}`);
+  for (const p of verdict.untrustworthy) console.error(`PROBLEM ${p}`);
+  for (const t of verdict.thresholds) console.error(`THRESHOLD ${t}`);
+  return exitCodeOf(verdict);
 }

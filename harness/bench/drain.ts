@@ -1,6 +1,7 @@
 import { request } from "undici";
 
-/** App processes reached over HTTP, now (a node killed or added meanwhile is missing or present). */
+/** App processes by where their `/metrics` is served (its own port, or the public one), now: a node killed or
+ * added meanwhile is missing or present. */
 export type NodeList = () => Array<{ id: string; url: string }>;
 
 /**

@@ -91,7 +91,7 @@ describe("bench across network namespaces", { skip }, () => {
     const net = createNetwork({ hosts: [] });
     const stack = await startStack({ app: "stateless", nodes: 2, place: (name) => netnsPlacement(net, name) });
     try {
-      const nodes = Object.fromEntries(stack.nodes.map((n) => [n.id, n.url]));
+      const nodes = Object.fromEntries(stack.nodes.map((n) => [n.id, n.metricsUrl]));
       const scenario = withOverrides(loadScenario("flash-sale", "quick"), { durationS: 4, rate: 40 });
       const options = parseBenchOptions(["--app", "stateless", "--target", "remote", "--lb-url", stack.url]);
       const dir = join(out, "remote");

@@ -10,6 +10,20 @@ describe("bench options", () => {
     assert.equal(o.writeMode, "queue");
     assert.equal(o.persistence, "sync");
     assert.equal(o.runId, "2026-01-02_03-04-05");
+    assert.equal(o.rttMs, 0.5);
+    assert.equal(parseBenchOptions(["--rtt-ms", "0"]).rttMs, 0);
+    assert.equal(parseBenchOptions(["--rtt-ms", "2.5"]).rttMs, 2.5);
+  });
+
+  it("--driver both runs the embedded driver, then k6 for agreement; --k6-dashboard asks k6 for its HTML", () => {
+    const o = parseBenchOptions(["--driver", "both", "--k6-dashboard"]);
+    assert.equal(o.driver, "embedded");
+    assert.equal(o.agreement, true);
+    assert.equal(o.k6Dashboard, true);
+    const k = parseBenchOptions(["--driver", "k6"]);
+    assert.equal(k.agreement, false);
+    assert.equal(k.k6Dashboard, false);
+    assert.throws(() => parseBenchOptions(["--driver", "wrk"]), /--driver: expected one of embedded, k6, both/);
   });
 
   it("parses knobs and thresholds", () => {
@@ -27,7 +41,13 @@ describe("bench options", () => {
     assert.throws(() => parseBenchOptions(["--app", "both-ways"]), /--app: expected one of/);
     assert.throws(() => parseBenchOptions(["--bogus"]), /bogus/);
     assert.throws(() => parseBenchOptions(["--app-env", "lower=1"]), /--app-env: expected KEY=VALUE/);
+    assert.throws(
+      () => parseBenchOptions(["--app-env", "LB_MAXCONN=lots"]),
+      /--app-env LB_MAXCONN: expected an integer/,
+    );
     assert.throws(() => parseBenchOptions(["--target", "http://x:1"]), /--target: name the app/);
+    for (const bad of ["-1", "fast", "", "5000"])
+      assert.throws(() => parseBenchOptions([`--rtt-ms=${bad}`]), /--rtt-ms: expected a round-trip time/, bad);
   });
 
   it("--hosts netns and --target remote with its URLs; each mistake names its flag", () => {

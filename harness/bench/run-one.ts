@@ -8,9 +8,11 @@ import { agentDriver } from "../driver/agent.ts";
 import { prepareEvent, runDriver } from "../driver/index.ts";
 import type { DriverOptions, DriverResult } from "../driver/types.ts";
 import type { Placement } from "../infra/index.ts";
-import { runK6 } from "../k6/index.ts";
+import { type K6DriverResult, k6Summary, runK6 } from "../k6/index.ts";
 import type { AckRecord, AppName, AppRunSummary, AuditResult } from "../results/types.ts";
+import { roundTripModel } from "../round-trips/model.ts";
 import { machineLoad, machineSampler, type OutsideUse, startRecorder, type WatchedProcess } from "../samplers/index.ts";
+import { resolveSlo, runCapacitySearch, type SearchResult, type SearchSlo } from "./capacity/index.ts";
 import { verifyDeployment } from "./deployment.ts";
 import { drainWrites, metricsByNode, sumMetrics, windowDelta } from "./drain.ts";
 import { startFaults } from "./faults.ts";
@@ -19,7 +21,7 @@ import type { BenchOptions } from "./options.ts";
 import { buildTimeSeries } from "./series.ts";
 import { buildAppSummary, loadWarnings } from "./summary.ts";
 import { appNodes, type Target, type TargetComponent, targetRoles, targetSamplers, topologyOf } from "./target.ts";
-import { evaluateThresholds, parseThresholds } from "./thresholds.ts";
+import { judgeThresholds, parseThresholds } from "./thresholds.ts";
 import { verifyApp } from "./verify.ts";
 
 export interface RunOneResult {
@@ -34,6 +36,8 @@ export interface RunOneContext {
   options: BenchOptions;
   /** `results/<run-id>/<scenario>/<app>`. */
   dir: string;
+  /** `results/<run-id>`: what file paths in the summary are relative to (default `dir`). */
+  runDir?: string;
   log: (message: string) => void;
   onSecond?: (line: string) => void;
 }
@@ -79,7 +83,7 @@ export function driverFor(
   onSpawn: (pid: number) => void = () => {},
 ): (o: DriverOptions) => Promise<DriverResult> {
   if (c.options.driver === "embedded") return runDriver;
-  return (o) => runK6({ ...o, runDir: join(c.dir, `k6-${o.phase}`), onSpawn });
+  return (o) => runK6({ ...o, runDir: join(c.dir, `k6-${o.phase}`), onSpawn, dashboard: c.options.k6Dashboard });
 }
 
 /**
@@ -143,12 +147,21 @@ export async function measure(
 
   const acks: AckRecord[] = [];
   const ackFile = createWriteStream(join(c.dir, "acks.ndjson"));
+  // Written once a second, not per ack: every file write's completion wakes the driver's event loop, and on this
+  // VM a wake-up costs more CPU than a request.
+  let ackLines = "";
+  const flushAcks = () => {
+    if (ackLines.length === 0) return;
+    ackFile.write(ackLines);
+    ackLines = "";
+  };
   let windowStartMs = Date.now();
   let countersAtStart: Record<string, number> = {};
   let faults: ReturnType<typeof startFaults> | undefined;
   const journalBefore = await sumMetrics(nodes, JOURNAL_FIELDS);
   const routingBefore = await metricsByNode(nodes, ROUTING_FIELDS);
   let driver: DriverResult;
+  let search: (SearchResult & { slo: SearchSlo }) | null = null;
   let sold = 0;
   let machineAtStart = edge();
   let machineAtEnd = machineAtStart;
@@ -156,11 +169,9 @@ export async function measure(
     await recorder.tick();
     countersAtStart = recorder.totals();
     machineAtStart = edge();
-    driver = await drive({
-      scenario: c.scenario,
+    const measured: Omit<DriverOptions, "scenario" | "phase"> = {
       baseUrl: t.url,
       eventId,
-      phase: "measure",
       seed: c.options.seed,
       allowRemote: t.allowRemote,
       onStart: (ms) => {
@@ -170,19 +181,26 @@ export async function measure(
       },
       onAck: (a) => {
         acks.push(a);
-        ackFile.write(`${JSON.stringify(a)}\n`);
+        ackLines += `${JSON.stringify(a)}\n`;
       },
       onSecond: (s) => {
+        flushAcks();
         sold += s.bookings;
         c.onSecond?.(
           `${s.t + 1}s  ${s.requests} req/s  p99 ${s.latencyP99.toFixed(1)} ms  errors ${s.errors}  sold ${sold} (${s.bookings}/s)  in flight ${s.inFlight}`,
         );
       },
-    });
+    };
+    if (c.scenario.search) {
+      const slo = resolveSlo(c.scenario.search.slo, c.options.thresholds);
+      search = { slo, ...(await runCapacitySearch({ scenario: c.scenario, slo, drive, base: measured, log: c.log })) };
+      driver = search.driver;
+    } else driver = await drive({ ...measured, scenario: c.scenario, phase: "measure" });
     await recorder.tick();
     machineAtEnd = edge();
   } finally {
     await faults?.stop();
+    flushAcks();
     await agent?.close();
     await new Promise((r) => ackFile.end(r));
   }
@@ -241,7 +259,22 @@ export async function measure(
     faults: faultRecords,
   });
   base.topology = topologyOf(t, seen);
+  if ("k6" in driver) {
+    base.k6 = k6Summary(driver as K6DriverResult, c.runDir ?? c.dir);
+    // k6's own record counts the load only (its start-up apart), and its bound is maxVUs: one connection each.
+    base.driver = {
+      name: "k6",
+      cpuUsPerRequest: base.k6.cpuUsPerRequest ?? base.driver.cpuUsPerRequest,
+      connections: { model: "k6: one connection per VU", max: base.k6.vus.max },
+    };
+  }
   base.machine = machine ? machineLoad(cpus().length, machineAtStart, machineAtEnd) : null;
+  base.roundTrips = roundTripModel({
+    app: c.app,
+    writeMode: c.options.writeMode,
+    persistence: c.options.persistence,
+    forwardedShare: base.routing?.forwardedShare,
+  });
   base.warnings = [
     ...loadWarnings(driver, base.cpu.maxPercentByProcess, quotas),
     ...[...recorder.failures].map(([name, err]) => `sampler ${name} failed: ${err}`),
@@ -253,7 +286,8 @@ export async function measure(
       ? ["no --node-url: the app processes' CPU, RSS and pending writes are not known"]
       : []),
   ];
-  base.thresholds = evaluateThresholds([...parseThresholds(c.scenario.thresholds), ...c.options.thresholds], base);
+  base.capacity = search?.capacity ?? null;
+  base.thresholds = judgeThresholds(parseThresholds(c.scenario.thresholds), c.options.thresholds, base, search);
   await writeFile(join(c.dir, "timeseries.json"), JSON.stringify(series));
   await writeFile(join(c.dir, "histograms.json"), JSON.stringify(driver.histograms));
   return { summary: base, skipped: null };

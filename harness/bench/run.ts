@@ -52,6 +52,7 @@ export async function runBench(
     persistence: o.persistence,
     granularity: o.granularity,
     appEnv: o.appEnv,
+    rttMs: o.rttMs,
     driver: o.driver,
     hosts: o.hosts,
     target: o.target ? { lb: o.target.lb, nodes: o.target.nodes } : null,
@@ -63,6 +64,7 @@ export async function runBench(
 
   const results: AppRunSummary[] = [];
   const skipped: RunSummary["skipped"] = [];
+  const agreement: AppRunSummary[] = [];
   for (const scenario of scenarios) {
     await writeFile(join(dir, `${scenario.name}.scenario.json`), JSON.stringify(scenario, null, 2));
     for (const app of o.apps) {
@@ -72,6 +74,7 @@ export async function runBench(
         app,
         options: o,
         dir: join(dir, scenario.name, app),
+        runDir: dir,
         log: (m: string) => log(`${prefix} ${m}`),
         onSecond: progress ? (line: string) => progress(`${prefix} ${line}`) : undefined,
       };
@@ -82,25 +85,84 @@ export async function runBench(
         skipped.push({ scenario: scenario.name, app, reason: r.skipped ?? "unknown" });
         log(`${prefix} NOT BENCHMARKED: ${r.skipped}`);
       }
+      if (o.agreement) {
+        // The same scenario x app on k6, right after, on its own fresh stack: the driver-agreement pair.
+        const k6Prefix = `[${scenario.name}/${app}/k6]`;
+        const k6Ctx = {
+          ...ctx,
+          options: { ...o, driver: "k6" as const, agreement: false },
+          dir: join(ctx.dir, "k6-driver"),
+          log: (m: string) => log(`${k6Prefix} ${m}`),
+          onSecond: progress ? (line: string) => progress(`${k6Prefix} ${line}`) : undefined,
+        };
+        await mkdir(k6Ctx.dir, { recursive: true });
+        const k = o.target ? await measure(k6Ctx, remoteTarget(o.target)) : await runOne(k6Ctx);
+        if (k.summary) agreement.push(k.summary);
+        else log(`${k6Prefix} NOT BENCHMARKED on k6: ${k.skipped}`);
+      }
     }
   }
-  const summary: RunSummary = { environment, results, warnings: [], skipped };
+  const summary: RunSummary = { environment, results, warnings: [], skipped, ...(o.agreement ? { agreement } : {}) };
   await writeFile(join(dir, "summary.json"), JSON.stringify(summary, null, 2));
   return { dir, summary };
 }
 
-/** Why a run should exit non-zero: a failed audit, a driver that fell behind, a broken threshold, a skipped app. */
-export function runProblems(s: RunSummary): string[] {
-  const out: string[] = [];
-  for (const r of s.results) {
-    const who = `${r.scenario}/${r.app}`;
+/**
+ * What a run's exit code says. `untrustworthy` (exit 1): a failed or inconclusive audit, a driver that fell
+ * behind, an app not benchmarked (verification failed, the stack did not start). `thresholds` (exit 99, k6's
+ * convention): a `--threshold` the user set broke. `findings` (exit 0): what an overloaded app did (shed load,
+ * broke a scenario's own threshold), which is a result, not a harness failure.
+ */
+export interface RunVerdict {
+  untrustworthy: string[];
+  thresholds: string[];
+  findings: string[];
+}
+
+const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
+
+export function runVerdict(s: RunSummary): RunVerdict {
+  const v: RunVerdict = { untrustworthy: [], thresholds: [], findings: [] };
+  // The k6 half of `--driver both` is as much a run as the embedded half: its audit and its schedule count too.
+  const tagged = [...s.results.map((r) => ({ r, via: "" })), ...(s.agreement ?? []).map((r) => ({ r, via: " (k6)" }))];
+  for (const { r, via } of tagged) {
+    const who = `${r.scenario}/${r.app}${via}`;
     if (r.audit.valid !== true)
-      out.push(`${who}: audit ${r.audit.valid === false ? "FAILED" : "inconclusive"}: ${r.audit.notes.join("; ")}`);
+      v.untrustworthy.push(
+        `${who}: audit ${r.audit.valid === false ? "FAILED" : "inconclusive"}: ${r.audit.notes.join("; ")}`,
+      );
     if (!r.driverHealth.keptSchedule)
-      out.push(`${who}: the driver could not keep its schedule (p99 lag ${r.driverHealth.p99LagMs} ms)`);
-    for (const t of r.thresholds.filter((x) => !x.ok))
-      out.push(`${who}: threshold ${t.expr} broken (actual ${t.actual})`);
+      v.untrustworthy.push(
+        `${who}: the driver could not keep its schedule (p99 lag ${r.driverHealth.p99LagMs} ms, ` +
+          `${r.journeys.dropped} arrivals dropped)`,
+      );
+    for (const t of r.thresholds.filter((x) => !x.ok)) {
+      const line = `${who}: threshold ${t.expr} broken (actual ${t.actual})`;
+      // Summaries from before `setBy` did not tell; they are judged as before, as the user's.
+      (t.setBy === "scenario" ? v.findings : v.thresholds).push(line);
+    }
+    if (r.shed && r.shed.requests > 0)
+      v.findings.push(`${who}: shed ${r.shed.requests} requests (${pct(r.shed.rate)} of answers were 503)`);
+    if (r.capacity) {
+      const c = r.capacity;
+      v.findings.push(
+        `${who}: capacity ${c.journeysPerS} journeys/s, ${c.bookingsPerS} bookings/s at ${c.slo.thresholds.join(", ")}` +
+          ` (${c.endedBy === "top-step" ? "every step held: at least this much" : `then ${c.endedBy === "slo" ? "the SLO broke" : "the driver fell behind"}`})`,
+      );
+    }
   }
-  for (const k of s.skipped) out.push(`${k.scenario}/${k.app}: not benchmarked: ${k.reason}`);
-  return out;
+  for (const k of s.skipped) v.untrustworthy.push(`${k.scenario}/${k.app}: not benchmarked: ${k.reason}`);
+  return v;
+}
+
+/** 1 for an untrustworthy run, else 99 for a broken user threshold, else 0. */
+export function exitCodeOf(v: RunVerdict): number {
+  if (v.untrustworthy.length > 0) return 1;
+  return v.thresholds.length > 0 ? 99 : 0;
+}
+
+/** Why a run exits non-zero (untrustworthy, then broken user thresholds); empty for exit code 0. */
+export function runProblems(s: RunSummary): string[] {
+  const v = runVerdict(s);
+  return [...v.untrustworthy, ...v.thresholds];
 }

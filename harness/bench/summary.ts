@@ -1,12 +1,13 @@
 import type { DriverResult } from "../driver/types.ts";
-import type { AppName, AppRunSummary, AuditResult, FaultRecord, RoutingSummary } from "../results/types.ts";
+import type { AppName, AppRunSummary, AuditResult, DriverInfo, FaultRecord, RoutingSummary } from "../results/types.ts";
 import type { SampleRow } from "../samplers/index.ts";
+import { answerCounts } from "./capacity/step.ts";
 
 export interface SummaryInput {
   scenario: string;
   app: AppName;
   appConfig: AppRunSummary["appConfig"];
-  driverName: AppRunSummary["driver"];
+  driverName: DriverInfo["name"];
   driver: DriverResult;
   /** Sampler counters at the window start and after the writes were drained (so queued writes count). */
   countersAtStart: Record<string, number>;
@@ -52,6 +53,9 @@ export function buildAppSummary(i: SummaryInput): AppRunSummary {
       byRole[role] = (byRole[role] ?? 0) + (r.gauges[`rss.${label}`] ?? 0);
     for (const [role, mb] of Object.entries(byRole)) peakRss[role] = round(Math.max(peakRss[role] ?? 0, mb), 1);
   }
+  // Shed (503) and good answers from the statuses, whichever way the driver counts 503 among its errors.
+  const answers = answerCounts(i.driver.requests.byStatus);
+  const durationS = i.driver.window.durationS;
   const systemCpu = Object.entries(secondsByRole)
     .filter(([role]) => role !== "driver")
     .reduce((s, [, v]) => s + v, 0);
@@ -60,7 +64,7 @@ export function buildAppSummary(i: SummaryInput): AppRunSummary {
     scenario: i.scenario,
     app: i.app,
     appConfig: i.appConfig,
-    driver: i.driverName,
+    driver: driverInfo(i.driverName, i.driver, secondsByRole.driver),
     window: { startedAt: i.driver.window.startedAt, durationS: i.driver.window.durationS },
     journeys: {
       scheduled: i.driver.journeys.scheduled,
@@ -73,6 +77,8 @@ export function buildAppSummary(i: SummaryInput): AppRunSummary {
     latency: i.driver.latency,
     spectrum: i.driver.spectrum,
     errors: i.driver.errors,
+    shed: { requests: answers.shed, rate: answers.total > 0 ? round(answers.shed / answers.total, 5) : 0 },
+    goodputPerS: durationS > 0 ? round(answers.good / durationS) : 0,
     bookings: i.driver.bookings,
     sellOutS: i.driver.sellOutS,
     db: {
@@ -104,7 +110,28 @@ export function buildAppSummary(i: SummaryInput): AppRunSummary {
     thresholds: [],
     faults: i.faults,
     warnings: [],
+    // Set by the caller for the capacity scenario.
+    capacity: null,
   };
+}
+
+/**
+ * The driver's name, CPU per request and connection model. The embedded driver measures its own CPU over the
+ * window; for k6 (its own process) the samplers' CPU of the driver role is used.
+ */
+export function driverInfo(name: DriverInfo["name"], d: DriverResult, sampledCpuS?: number): DriverInfo {
+  const total = d.requests.total;
+  const own = d.health.cpuUsPerRequest;
+  const cpuUsPerRequest =
+    own !== undefined && own !== null
+      ? own
+      : total > 0 && sampledCpuS !== undefined && sampledCpuS > 0
+        ? round((sampledCpuS / total) * 1e6, 1)
+        : null;
+  const connections = d.health.connections
+    ? { model: d.health.connections.model, max: d.health.connections.max }
+    : { model: name === "k6" ? "k6: one connection per VU" : "not recorded", max: null };
+  return { name, cpuUsPerRequest, connections };
 }
 
 /** forwarded / (local + forwarded + unavailable): the actor-addressed requests that took a hop; null without any. */

@@ -13,7 +13,7 @@ import type { Stack } from "../stack/index.ts";
 /** One component of a target: where it is, and how its CPU/RSS are read (pid for `proc`, url for `metrics`). */
 export interface TargetComponent extends TopologyComponent {
   pid?: number;
-  /** Base URL of an app process (its /health, /metrics). */
+  /** Base URL where an app process serves /metrics and /health (its metrics listener when it has one). */
   url?: string;
 }
 
@@ -80,7 +80,8 @@ export function stackTarget(
           address: p.address,
           sampledBy,
           pid: p.pid,
-          ...(isApp ? { url: p.address } : {}),
+          // Its own listener for /metrics and /health: the public port no longer serves /metrics.
+          ...(isApp ? { url: p.metricsUrl ?? p.address } : {}),
         };
       }),
       { label: "driver", role: "driver", address: null, ...driver() },

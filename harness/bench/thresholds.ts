@@ -12,7 +12,10 @@ export interface Threshold {
   value: number;
 }
 
-const METRICS: Record<string, (s: AppRunSummary) => number | null> = {
+/** What a threshold reads: a run's summary, or one step of a capacity search (a driver result has the shapes). */
+export type ThresholdSubject = Pick<AppRunSummary, "latency" | "errors" | "throughput" | "journeys">;
+
+const METRICS: Record<string, (s: ThresholdSubject) => number | null> = {
   p50: (s) => s.latency.p50,
   p90: (s) => s.latency.p90,
   p99: (s) => s.latency.p99,
@@ -26,6 +29,9 @@ const METRICS: Record<string, (s: AppRunSummary) => number | null> = {
 };
 
 const PATTERN = /^\s*([a-z]+|p\(?[0-9.]+\)?)\s*(<=|>=|<|>)\s*([0-9.]+)\s*(%?)\s*$/;
+
+/** Latency metrics (ms); with `errors` they make an SLO, the rest (rps, bookings, dropped) ask for throughput. */
+export const LATENCY_METRICS: readonly string[] = ["p50", "p90", "p99", "p99.9", "max", "mean"];
 
 /** Parses threshold expressions; throws one error listing every invalid expression. */
 export function parseThresholds(exprs: string[]): Threshold[] {
@@ -53,7 +59,7 @@ export function parseThresholds(exprs: string[]): Threshold[] {
 }
 
 /** Evaluates thresholds against one summary. A metric that could not be measured fails its threshold. */
-export function evaluateThresholds(thresholds: Threshold[], summary: AppRunSummary): ThresholdResult[] {
+export function evaluateThresholds(thresholds: Threshold[], summary: ThresholdSubject): ThresholdResult[] {
   return thresholds.map((t) => {
     const actual = METRICS[t.metric]?.(summary) ?? null;
     const ok =
@@ -67,4 +73,38 @@ export function evaluateThresholds(thresholds: Threshold[], summary: AppRunSumma
             : actual >= t.value);
     return { expr: t.expr, ok, actual };
   });
+}
+
+type OwnedThreshold = Threshold & { setBy: "scenario" | "user" };
+
+/** The parts of a capacity search the thresholds are judged with (harness/bench/capacity). */
+export interface SearchThresholds {
+  slo: { perStep: OwnedThreshold[]; onCapacity: OwnedThreshold[] };
+  /** The last step that held, or the first when none did. */
+  capacityStep: ThresholdSubject;
+}
+
+/**
+ * Thresholds and who set them: the scenario's (a finding when broken) and the user's (exit code 99). A capacity
+ * search judges them on the last step that held: its SLO held there by definition unless no step did, and the
+ * user's throughput thresholds ask that much capacity of the app.
+ */
+export function judgeThresholds(
+  scenario: Threshold[],
+  user: Threshold[],
+  summary: ThresholdSubject,
+  search: SearchThresholds | null,
+): ThresholdResult[] {
+  const own = (setBy: "scenario" | "user", r: ThresholdResult[]) => r.map((x) => ({ ...x, setBy }));
+  if (!search) {
+    return [
+      ...own("scenario", evaluateThresholds(scenario, summary)),
+      ...own("user", evaluateThresholds(user, summary)),
+    ];
+  }
+  const at = search.capacityStep;
+  return [
+    ...own("scenario", evaluateThresholds(scenario, at)),
+    ...[...search.slo.perStep, ...search.slo.onCapacity].flatMap((t) => own(t.setBy, evaluateThresholds([t], at))),
+  ];
 }

@@ -18,7 +18,7 @@ export const UP_HELP = `Usage: statebench up --app stateless|stateful [flags]
 
 Starts private PostgreSQL (and Redis for the stateless app) and HAProxy, then the app's processes behind HAProxy.
 Prints ONE JSON line on stdout:
-  { "url", "app", "nodes": [{ "id", "url", "pid", "role" }], "databaseUrl", "redisUrl", "runDir" }
+  { "url", "app", "nodes": [{ "id", "url", "metricsUrl", "pid", "role" }], "databaseUrl", "redisUrl", "runDir" }
 then runs until SIGINT/SIGTERM (or "stop" on stdin, or the end of the command that launched it: npx's or npm's
 wrapper, timeout) and cleans up everything it started. "setsid statebench up" runs on its own.
 

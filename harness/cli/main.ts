@@ -10,8 +10,9 @@ function version(): string {
 }
 
 /**
- * The `statebench` command (bin/statebench.mjs calls it). Returns the exit code: 0 ok, 1 failure, 2 usage error
- * or a command that is not built yet.
+ * The `statebench` command (bin/statebench.mjs calls it). Returns the exit code: 0 ok, 1 failure (for `bench`:
+ * an untrustworthy run), 99 a broken `--threshold` (`bench`, k6's convention), 2 usage error or a command that is
+ * not built yet.
  * @example process.exitCode = await main(["up", "--app", "stateful", "--nodes", "3"]);
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

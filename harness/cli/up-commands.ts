@@ -6,8 +6,8 @@ export type CommandAnswer = { ok: true; cmd: string; [k: string]: unknown } | { 
 const SIGNALS = new Set(["SIGKILL", "SIGTERM", "SIGINT", "SIGSTOP", "SIGCONT", "SIGHUP", "SIGUSR1", "SIGUSR2"]);
 
 /** The public view of a node (what `up` prints). */
-export function nodeView(n: AppNode): { id: string; url: string; pid: number; role: string } {
-  return { id: n.id, url: n.url, pid: n.pid, role: n.role };
+export function nodeView(n: AppNode): { id: string; url: string; metricsUrl: string; pid: number; role: string } {
+  return { id: n.id, url: n.url, metricsUrl: n.metricsUrl, pid: n.pid, role: n.role };
 }
 
 /**

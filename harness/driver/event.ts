@@ -13,7 +13,7 @@ export async function prepareEvent(opts: {
   allowRemote?: boolean;
 }): Promise<number> {
   const http = createHttpClient(checkTarget(opts.baseUrl, opts.allowRemote), {
-    connections: 1,
+    maxConnections: 1,
     timeoutMs: opts.timeoutMs ?? 60_000,
   });
   try {
@@ -23,7 +23,7 @@ export async function prepareEvent(opts: {
       body: JSON.stringify({ sections: opts.scenario.event.sections, holdTtlMs: opts.scenario.event.holdTtlMs }),
     });
     if (a.status !== 201 && a.status !== 200) {
-      throw new Error(`PUT /events/${opts.eventId}: ${a.status || a.code} ${JSON.stringify(a.body)}`);
+      throw new Error(`PUT /events/${opts.eventId}: ${a.status || a.code} ${a.text}`);
     }
     return a.status;
   } finally {

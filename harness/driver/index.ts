@@ -10,9 +10,12 @@
  * Contract:
  * - **Open model** (k6 `ramping-arrival-rate`): journeys start on the arrival schedule whether or not earlier
  *   ones finished. Arrival i is due when the area under the rate curve reaches i; the scheduler releases every
- *   arrival already due on each wake-up (catching up after a late timer) and records the schedule lag
- *   (actual - intended start). An arrival that would exceed `maxInFlight` journeys is *dropped* and counted, as
- *   k6's `dropped_iterations`, never delayed.
+ *   arrival already due on each wake-up (catching up after a late timer). Timed sends (arrivals, ends of think
+ *   time) fall on a grid of `tickMs` (1-5 ms, ~1.5 arrivals at the peak rate) so that requests due together
+ *   leave in one wake-up; the grid times are the intended times. An arrival that would exceed `maxInFlight`
+ *   journeys is *dropped*, as k6's `dropped_iterations`, never delayed: it counts as a failed request (code
+ *   `dropped`) whose latency runs from its arrival until the run gave up on it (its time limit or the run's end),
+ *   so the worst stalls stay in the tail.
  * - **No coordinated omission**: every request's latency runs from its *intended* send time: the scheduled
  *   start for a journey's first request, the previous answer plus think time for later ones. The uncorrected
  *   service time (from the actual send) is reported beside it as `serviceTime`, for contrast. Every request is
@@ -26,8 +29,13 @@
  *   when `stopWhenSoldOut`, detected by a once-a-second summary poll on its own connection, not counted); then
  *   in-flight journeys get `graceMs` and are cut off. `signal` aborts at once. Targets loopback only unless
  *   `allowRemote`.
- * - **Self-monitoring**: CPU seconds, event-loop delay, schedule lag; `health.keptSchedule` is false when the
- *   p99 schedule lag exceeded `maxLagMs` (default 100) or arrivals were dropped, with `health.problems` saying why.
+ * - **Connections** as a flash sale's clients: one keep-alive connection per in-flight request, up to
+ *   `connections` (default 10,000), so the server sees every waiting client (raw sockets with prebuilt requests;
+ *   one sweep enforces the time limits). Beyond the bound requests wait inside the driver, and that wait counts.
+ * - **Self-monitoring**: CPU seconds and µs per request, event-loop delay, and every request's send lag (handed
+ *   to a connection minus intended send time, the wait inside the driver included); `health.keptSchedule` is
+ *   false when the p99 send lag exceeded `maxLagMs` (default 100) or arrivals were dropped, with
+ *   `health.problems` saying why.
  * - **Phases**: each call runs one phase and returns its own result, so warm-up never mixes into the measured
  *   window. Warm up on a separate event with the same layout (warm-up holds would otherwise take seats).
  *

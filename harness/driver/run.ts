@@ -1,17 +1,25 @@
 import { randomInt } from "node:crypto";
-import { setMaxListeners } from "node:events";
-import { setTimeout as sleep } from "node:timers/promises";
-import { ackRecord, createJourney, mixSeed } from "../../scenarios/journey-logic.js";
+import { ackRecord, createJourney, type Endpoint, mixSeed } from "../../scenarios/journey-logic.js";
+import { MAX_JOURNEYS_IN_FLIGHT } from "../../scenarios/k6/options.js";
 import { capacity } from "../../scenarios/types.ts";
-import { checkTarget, createHttpClient } from "./http.ts";
+import { CONNECTION_MODEL, checkTarget, createHttpClient } from "./http.ts";
 import { startSelfMonitor } from "./monitor.ts";
-import { arrivalTimes, phasePlan, planSeconds } from "./schedule.ts";
+import { readAnswer } from "./scan.ts";
+import { type ArrivalPlan, arrivalTimes, phasePlan, planSeconds } from "./schedule.ts";
 import { Stats, spectrum, summarize } from "./stats.ts";
 import type { DriverOptions, DriverResult } from "./types.ts";
+import { Wakeups } from "./wakeups.ts";
 
-// How often the scheduler wakes at most between arrivals: short enough to notice a sell-out or an abort
-// promptly, long enough to cost nothing. Arrivals are released by due time, not by timer precision.
-const MAX_NAP_MS = 20;
+/**
+ * The grid of timed sends: the time ~1.5 arrivals take at the phase's peak rate, between 1 and 5 ms. At low rates
+ * wake-ups dominate the driver's CPU and a few ms bunch one or two arrivals; at high rates the event loop is
+ * awake anyway and arrivals are not bunched more than a millisecond.
+ */
+export function defaultTickMs(plan: ArrivalPlan): number {
+  const peak = Math.max(plan.startRate, ...plan.stages.map((s) => s.target));
+  if (!(peak > 0)) return 5;
+  return Math.min(5, Math.max(1, Math.round((1500 / peak) * 10) / 10));
+}
 
 /**
  * Runs one phase of a scenario as an open model (see index.ts for the contract). Never throws for what the app
@@ -21,7 +29,8 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
   // Defaults resolved once, outside the hot path.
   const base = checkTarget(opts.baseUrl, opts.allowRemote);
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  const maxInFlight = opts.maxInFlight ?? 10_000;
+  // One bound for both drivers: k6's maxVUs is the same constant (scenarios/k6/options.js).
+  const maxInFlight = opts.maxInFlight ?? MAX_JOURNEYS_IN_FLIGHT;
   const graceMs = opts.graceMs ?? timeoutMs + 2_000;
   const maxLagMs = opts.maxLagMs ?? 100;
   const seed = opts.seed ?? randomInt(2 ** 31);
@@ -31,22 +40,28 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
   const seats = capacity(scenario);
   const plan = phasePlan(scenario, phase, opts.rateOverride);
   const plannedMs = planSeconds(plan) * 1000;
+  // Timed sends (arrivals, ends of think time) fall on a grid of tickMs: the schedule's times are the grid's, so
+  // requests due together leave in one wake-up (on this VM a wake-up costs 45-116 µs of CPU, more than a request)
+  // and latency still runs from the intended (grid) time.
+  const tickMs = opts.tickMs ?? defaultTickMs(plan);
+  const onGrid = tickMs > 0 ? (t: number) => Math.ceil(t / tickMs) * tickMs : (t: number) => t;
   const pollSoldOut = phase === "measure" && (opts.pollSoldOut ?? true);
 
-  const http = createHttpClient(base, { connections: opts.connections ?? 256, timeoutMs });
-  const poller = pollSoldOut ? createHttpClient(base, { connections: 1, timeoutMs }) : null;
+  const maxConnections = opts.connections ?? 10_000;
+  const http = createHttpClient(base, { maxConnections, timeoutMs });
+  const poller = pollSoldOut ? createHttpClient(base, { maxConnections: 1, timeoutMs }) : null;
   const warnings: string[] = [];
   const warn = (m: string) => {
     if (warnings.length < 50) warnings.push(m);
   };
-  const cutOff = new AbortController();
-  // Every journey in think time listens on this signal; thousands of listeners are expected, not a leak.
-  setMaxListeners(0, cutOff.signal);
+  // Arrivals, think times and the schedule's end share one timer; stopping it is the cut-off.
+  const wakeups = new Wakeups();
+  let cutOffDone = false;
   let inFlight = 0;
   let peakInFlight = 0;
   const stats = new Stats(phase, opts.onSecond, () => inFlight, warn);
   // Connections are opened before the window: their set-up is the client's cost, not the app's latency.
-  await http.preconnect(Math.min(opts.connections ?? 256, 64));
+  await http.preconnect(Math.min(maxConnections, 64));
   const monitor = startSelfMonitor();
 
   const t0 = performance.now();
@@ -59,6 +74,7 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
   let soldOutAtMs = null as number | null;
   let scheduleDone = false;
   let cutOffAt = null as number | null;
+  let scheduleEndChanged = () => {};
   let resolveIdle: () => void = () => {};
   const idle = new Promise<void>((r) => {
     resolveIdle = r;
@@ -80,38 +96,46 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
       if (scenario.stopWhenSoldOut && phase === "measure" && atMs + scenario.tailS * 1000 < scheduleEndMs) {
         scheduleEndMs = atMs + scenario.tailS * 1000;
         endedBy = "sold-out";
+        scheduleEndChanged();
       }
     }
   }
 
-  async function journey(index: number, dueMs: number): Promise<void> {
-    const j = createJourney({
+  function newJourney(index: number) {
+    return createJourney({
       eventId,
       sections,
       journey: scenario.journey,
       userId: `${userPrefix}${index}`,
       seed: mixSeed(seed, index),
     });
+  }
+
+  async function journey(index: number, dueMs: number): Promise<void> {
+    const j = newJourney(index);
     let step = j.next();
     // The first request was due at the scheduled start; later ones when the previous answer came plus think time.
-    let intended = t0 + dueMs;
+    let intended = onGrid(t0 + dueMs);
     let lastDone = intended;
     let first = true;
     try {
       while (step) {
         if (!first) {
-          intended = lastDone + step.thinkMs;
-          const wait = intended - performance.now();
-          if (wait > 0) await sleep(wait, undefined, { signal: cutOff.signal });
+          // No think time: the next step goes out in this same wake-up. Otherwise at the next tick.
+          intended = step.thinkMs > 0 ? onGrid(lastDone + step.thinkMs) : lastDone;
+          if (intended > performance.now() && !(await wakeups.sleepUntil(intended))) break;
         }
         first = false;
-        if (cutOff.signal.aborted) break;
-        const sent = performance.now();
+        if (cutOffDone) break;
         const a = await http.send(step);
         const done = performance.now();
-        stats.request(step.endpoint, (done - intended) * 1000, (done - sent) * 1000, a.status, a.code, done - t0);
+        // Awake anyway: whatever else is due goes out in this wake-up too.
+        wakeups.runDue();
+        stats.sent((a.sentAt - intended) * 1000);
+        stats.request(step.endpoint, (done - intended) * 1000, (done - a.sentAt) * 1000, a.status, a.code, done - t0);
+        const answer = readAnswer(step.endpoint, a.status, a.text);
         if (step.op && opts.onAck) {
-          const rec = ackRecord(step, a.status, a.body, startedAtMs + (done - t0) - ackOrigin);
+          const rec = ackRecord(step, a.status, answer.body, startedAtMs + (done - t0) - ackOrigin);
           if (rec) {
             try {
               opts.onAck(rec);
@@ -120,25 +144,48 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
             }
           }
         }
-        if (step.endpoint === "event-summary" && a.status === 200) sawSummary(a.body, done - t0);
+        if (step.endpoint === "event-summary" && a.status === 200) sawSummary(answer.body, done - t0);
         lastDone = done;
         if (a.code === "cut_off") break;
-        step = j.next({ status: a.status, body: a.body });
+        step = j.next(answer);
       }
-    } catch {
-      // Only the cut-off sleep rejects; the journey ends where it was.
+    } catch (err) {
+      // The journey logic or a callback threw: the journey ends where it was, and the run says so.
+      warn(`journey ${index} threw: ${err instanceof Error ? err.message : String(err)}`);
     }
     // A journey the time bound interrupted has no outcome of its own: it was cut off.
     stats.ended(j.outcome ?? "cut-off");
+  }
+
+  // Arrivals dropped over maxInFlight, oldest first: each is a failed request whose latency runs until the run
+  // gives up on it (its time limit, or the end of the run), so the worst stalls stay in the tail.
+  const droppedDue: number[] = [];
+  const droppedEndpoint: Endpoint[] = [];
+  let droppedHead = 0;
+  function giveUpDropped(untilDueMs: number, nowMs: number) {
+    while (droppedHead < droppedDue.length && (droppedDue[droppedHead] as number) <= untilDueMs) {
+      const due = droppedDue[droppedHead] as number;
+      const ep = droppedEndpoint[droppedHead] as Endpoint;
+      droppedHead++;
+      stats.sent((nowMs - due) * 1000);
+      stats.request(ep, (nowMs - due) * 1000, -1, 0, "dropped", nowMs);
+    }
+    if (droppedHead > 1024 && droppedHead * 2 > droppedDue.length) {
+      droppedDue.splice(0, droppedHead);
+      droppedEndpoint.splice(0, droppedHead);
+      droppedHead = 0;
+    }
   }
 
   function release(index: number, dueMs: number, nowMs: number) {
     stats.scheduled(nowMs);
     if (inFlight >= maxInFlight) {
       stats.dropped(nowMs);
+      droppedDue.push(dueMs);
+      droppedEndpoint.push(newJourney(index).next()?.endpoint ?? "seat-list");
       return;
     }
-    stats.started((nowMs - dueMs) * 1000, nowMs);
+    stats.started(nowMs);
     inFlight++;
     if (inFlight > peakInFlight) peakInFlight = inFlight;
     void journey(index, dueMs).finally(() => {
@@ -148,11 +195,10 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
   }
 
   // The scheduler: each wake-up releases every arrival already due (catching up after a late timer), so the
-  // achieved rate does not depend on setTimeout precision; lateness is recorded as schedule lag.
+  // achieved rate does not depend on timer precision; lateness is recorded as schedule lag.
   const arrivals = arrivalTimes(plan);
   let next = arrivals.next();
   let index = 0;
-  let timer: NodeJS.Timeout | undefined;
   let resolveScheduled: () => void = () => {};
   const scheduled = new Promise<void>((r) => {
     resolveScheduled = r;
@@ -162,38 +208,36 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
     if (by) endedBy = by;
     scheduleDone = true;
     scheduleRanMs = Math.min(rel(), scheduleEndMs);
-    if (timer) clearTimeout(timer);
     if (inFlight === 0) resolveIdle();
     resolveScheduled();
   }
-  function pump() {
-    timer = undefined;
-    if (scheduleDone) return;
+  function pump(live = true) {
+    if (scheduleDone || !live) return;
     const now = rel();
     while (!next.done) {
       const due = next.value;
       if (due >= scheduleEndMs) return endSchedule();
       if (index >= plan.maxJourneys) return endSchedule("max-journeys");
-      if (due > now) break;
+      if (onGrid(t0 + due) > t0 + now) break;
       release(index++, due, now);
       next = arrivals.next();
     }
-    if (next.done) {
-      // The last arrival is out; the window's schedule still lasts its planned length.
-      const left = scheduleEndMs - now;
-      if (left <= 0) return endSchedule();
-      timer = setTimeout(pump, Math.min(left, MAX_NAP_MS));
-      return;
-    }
-    timer = setTimeout(pump, Math.max(0, Math.min(next.value - now, MAX_NAP_MS)));
+    // The last arrival is out: the window's schedule still lasts its planned length.
+    if (next.done && scheduleEndMs <= now) return endSchedule();
+    wakeups.at(next.done ? t0 + scheduleEndMs : Math.min(onGrid(t0 + next.value), t0 + scheduleEndMs), pump);
   }
+  scheduleEndChanged = () => wakeups.at(t0 + scheduleEndMs, pump);
 
   const onAbort = () => {
     endSchedule("aborted");
     cutOffAt = rel();
-    cutOff.abort();
-    void http.destroy();
+    cutOff();
   };
+  function cutOff() {
+    cutOffDone = true;
+    wakeups.stop();
+    void http.destroy();
+  }
   if (opts.signal?.aborted) onAbort();
   else opts.signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -206,45 +250,57 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
         void poller
           .send({ method: "GET", path: `/events/${encodeURIComponent(eventId)}`, body: null })
           .then((a) => {
-            if (a.status === 200) sawSummary(a.body, rel());
+            if (a.status === 200) sawSummary(readAnswer("event-summary", a.status, a.text).body, rel());
           })
           .finally(() => {
             polling = false;
           });
       }, 1000)
     : undefined;
-  // Closes seconds on time even when nothing completes (a stalled app still gets its empty seconds).
-  const secondTimer = setInterval(() => stats.closeUntil(rel()), 200);
+  // Closes seconds on time even when nothing completes (a stalled app still gets its empty seconds), and gives
+  // up dropped arrivals whose time limit passed.
+  const secondTimer = setInterval(() => {
+    const now = rel();
+    giveUpDropped(now - timeoutMs, now);
+    stats.closeUntil(now);
+  }, 200);
 
   pump();
   await scheduled;
   if (pollTimer) clearInterval(pollTimer);
   // Bounded in time: in-flight journeys get `graceMs`, then everything still open is cut off.
-  if (inFlight > 0 && !cutOff.signal.aborted) {
+  if (inFlight > 0 && !cutOffDone) {
     let graceTimer: NodeJS.Timeout | undefined;
     await Promise.race([idle, new Promise<void>((r) => (graceTimer = setTimeout(r, graceMs)))]);
     clearTimeout(graceTimer);
   }
   if (inFlight > 0) {
     cutOffAt ??= rel();
-    cutOff.abort();
-    await http.destroy().catch(() => {});
-    // Destroying the pool fails every request at once; this bounds the wait if anything still hangs.
+    cutOff();
+    // Destroying the client fails every request at once; this bounds the wait if anything still hangs.
     let lastTimer: NodeJS.Timeout | undefined;
     await Promise.race([idle, new Promise<void>((r) => (lastTimer = setTimeout(r, 2_000)))]);
     clearTimeout(lastTimer);
     if (inFlight > 0) warn(`${inFlight} journeys still open after the cut-off`);
   }
+  wakeups.stop();
   opts.signal?.removeEventListener("abort", onAbort);
   clearInterval(secondTimer);
   const endMs = rel();
+  // The run gives up on every dropped arrival still waiting now.
+  giveUpDropped(Number.POSITIVE_INFINITY, endMs);
   stats.finish(endMs);
   const self = monitor.stop();
+  const conns = http.connections();
   await Promise.allSettled([http.close(), poller?.close()]);
 
   const lag = summarize(stats.lag);
   const problems: string[] = [];
-  if (lag.p99 > maxLagMs) problems.push(`schedule lag p99 ${lag.p99} ms > ${maxLagMs} ms: the driver fell behind`);
+  if (lag.p99 > maxLagMs) {
+    problems.push(
+      `requests went out late: send lag p99 ${lag.p99} ms > ${maxLagMs} ms (from the intended send time, waiting inside the driver included)`,
+    );
+  }
   if (stats.journeys.dropped > 0) {
     problems.push(`${stats.journeys.dropped} arrivals dropped: more than ${maxInFlight} journeys in flight`);
   }
@@ -293,6 +349,8 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
       eventLoopMaxMs: self.eventLoopMaxMs,
       dropped: stats.journeys.dropped,
       peakInFlight,
+      cpuUsPerRequest: total > 0 ? Math.round((self.cpuS / total) * 1e7) / 10 : null,
+      connections: { model: CONNECTION_MODEL, max: conns.max, peak: conns.peak },
       keptSchedule: problems.length === 0,
       problems,
     },

@@ -95,12 +95,13 @@ export class Stats {
     };
   }
 
-  /** One request: latency from its intended send time, service time from the actual send, both in µs. */
+  /** One request: latency from its intended send time, service time from the actual send (-1: never sent), µs. */
   request(endpoint: Endpoint, latencyUs: number, serviceUs: number, status: number, code: string | null, atMs: number) {
     this.closeUntil(atMs);
     const lat = Math.max(1, Math.round(latencyUs));
     this.all.recordValue(lat);
-    this.service.recordValue(Math.max(1, Math.round(serviceUs)));
+    // A dropped arrival was never sent: it has a latency (until it was given up) but no service time.
+    if (serviceUs >= 0) this.service.recordValue(Math.max(1, Math.round(serviceUs)));
     const ep = this.byEndpoint.get(endpoint);
     ep?.h.recordValue(lat);
     const key = status === 0 ? "no-response" : String(status);
@@ -147,10 +148,14 @@ export class Stats {
     this.cur.scheduled++;
   }
 
-  started(lagUs: number, atMs: number) {
+  started(atMs: number) {
     this.closeUntil(atMs);
     this.journeys.started++;
     this.cur.started++;
+  }
+
+  /** A request went out `lagUs` after its intended send time (waiting inside the client included). */
+  sent(lagUs: number) {
     this.lag.recordValue(Math.max(1, Math.round(lagUs)));
     if (lagUs > this.cur.lagMaxUs) this.cur.lagMaxUs = lagUs;
   }

@@ -6,7 +6,9 @@ import { parseSeatId } from "../../contract/ids.ts";
  * A tiny in-memory server speaking just enough of the booking API for the driver's own tests and its ceiling
  * bench: events, summary, seat list, holds (with TTL and request-id idempotency), confirm, release. It can
  * answer after a fixed delay, stall (answer nothing for a while, as a paused server would) or never answer at
- * all. Not an app under test.
+ * all, or serve a fixed number of requests per second (`serviceRate`: one server with a fixed service time,
+ * first come first served, so past that rate requests queue and latency grows without bound: a planted knee).
+ * Not an app under test.
  */
 export interface StubServer {
   url: string;
@@ -34,12 +36,14 @@ const HELD = 1;
 const SOLD = 2;
 
 export async function startStubServer(
-  opts: { record?: boolean; neverAnswer?: boolean; delayMs?: number } = {},
+  opts: { record?: boolean; neverAnswer?: boolean; delayMs?: number; serviceRate?: number } = {},
 ): Promise<StubServer> {
   const events = new Map<string, EventState>();
   const received: StubServer["received"] = [];
   const count = { requests: 0 };
   let stallUntil = 0;
+  // When the single simulated server is next free (serviceRate only).
+  let freeAt = 0;
   let nextId = 1;
 
   const send = (res: ServerResponse, status: number, body?: unknown) => {
@@ -185,7 +189,12 @@ export async function startStubServer(
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const raw = Buffer.concat(chunks).toString("utf8");
-      const wait = Math.max(stallUntil - performance.now(), opts.delayMs ?? 0);
+      const now = performance.now();
+      let wait = Math.max(stallUntil - now, opts.delayMs ?? 0);
+      if (opts.serviceRate) {
+        freeAt = Math.max(freeAt, now) + 1000 / opts.serviceRate;
+        wait = Math.max(wait, freeAt - now);
+      }
       if (wait > 0) setTimeout(() => handle(req, res, raw), wait);
       else handle(req, res, raw);
     });

@@ -26,15 +26,25 @@ export interface DriverOptions {
   onStart?: (startedAtMs: number) => void;
   /** PRNG seed of every journey's choices; random when absent (the result reports it). */
   seed?: number;
-  /** Safety bound on journeys in flight; an arrival beyond it is dropped and counted, never delayed. Default 10,000. */
+  /**
+   * Safety bound on journeys in flight; an arrival beyond it is dropped, never delayed: it counts as a failed
+   * request (code `dropped`) whose latency runs until the run gave up on it (its time limit or the run's end).
+   * Default 10,000.
+   */
   maxInFlight?: number;
   /** Per-request time limit in ms (connection wait included). Default 10,000. */
   timeoutMs?: number;
-  /** Connections in the pool (keep-alive, no pipelining). Default 256. */
+  /** Most connections open at once: one keep-alive connection per in-flight request up to it. Default 10,000. */
   connections?: number;
   /** After the schedule ends, how long in-flight journeys may finish before they are cut off. Default timeoutMs + 2,000. */
   graceMs?: number;
-  /** keptSchedule is false when the p99 schedule lag exceeds this. Default 100 ms. */
+  /**
+   * Timed sends (arrivals, ends of think time) fall on a grid of this many ms, so that requests due together
+   * leave in one wake-up; the grid times are the intended times latency runs from. 0: exact times. Default: the
+   * time ~1.5 arrivals take at the phase's peak rate, between 1 and 5 ms.
+   */
+  tickMs?: number;
+  /** keptSchedule is false when the p99 send lag (intended send time to the socket) exceeds this. Default 100 ms. */
   maxLagMs?: number;
   /** Ack times are ms since this epoch time; default the window start. */
   ackOriginMs?: number;
@@ -74,13 +84,21 @@ export interface DriverHealth {
   /** CPU seconds of this process over the window (user + system; includes anything else in the process). */
   cpuS: number;
   cpuPercent: number;
-  /** Schedule lag: actual journey start minus intended start. */
+  /**
+   * Send lag of every request: when it was handed to a connection minus its intended send time (the arrival
+   * for a journey's first request, the previous answer plus think time after), waiting inside the driver for a
+   * connection included; for a dropped arrival or a request that never left, until it was given up.
+   */
   maxLagMs: number;
   p99LagMs: number;
   eventLoopP99Ms: number;
   eventLoopMaxMs: number;
   dropped: number;
   peakInFlight: number;
+  /** CPU µs of this process per request over the window (null without requests). */
+  cpuUsPerRequest?: number | null;
+  /** How the driver connects: the model, the bound, the most connections open at once. */
+  connections?: { model: string; max: number; peak: number };
   keptSchedule: boolean;
   /** Why keptSchedule is false (empty when true). */
   problems: string[];

@@ -60,6 +60,15 @@ describe("startHaproxy", () => {
     assert.deepEqual([...new Set(seen)].sort(), ["a", "b"]);
   });
 
+  it("refuses /metrics on its listener even when a backend would serve it (the nodes serve it on their own port)", async () => {
+    for (const path of ["/metrics", "/metrics/", "/metrics/x"]) {
+      const res = await fetch(`${lb.url}${path}`);
+      await res.body?.cancel();
+      assert.equal(res.status, 404, path);
+    }
+    assert.deepEqual([...new Set(await names(lb.url, 4))].sort(), ["a", "b"], "other paths still pass");
+  });
+
   it("stops sending to a removed backend and keeps serving", async () => {
     await lb.removeBackend("a");
     assert.deepEqual(new Set(await names(lb.url, 6)), new Set(["b"]));

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BACKEND, type HaproxyRouting, haproxyConfig, SLOT_PREFIX } from "./haproxy-config.ts";
+import { BACKEND, type HaproxyAdmission, type HaproxyRouting, haproxyConfig, SLOT_PREFIX } from "./haproxy-config.ts";
 import { haproxyCommand, parseShowStat } from "./haproxy-runtime.ts";
 import { httpUrl, LOCAL, type Placement } from "./placement.ts";
 import { freePort } from "./ports.ts";
@@ -29,6 +29,8 @@ export interface HaproxyOptions {
    * empty at `<runDir>/shards.map` and is filled through the runtime API (`stateful-app/lb-sync`).
    */
   routing?: Omit<HaproxyRouting, "mapPath">;
+  /** Per-server maxconn, queue bound and queue timeout (default `DEFAULT_ADMISSION`). */
+  admission?: HaproxyAdmission;
   /** How long to wait for HAProxy itself, and then for each backend to pass its health check (default 15 s). */
   timeoutMs?: number;
   /**
@@ -150,6 +152,7 @@ export async function startHaproxy(opts: HaproxyOptions = {}): Promise<Haproxy> 
       threads: opts.threads ?? 1,
       balance: opts.balance ?? "roundrobin",
       routing: opts.routing && mapPath ? { ...opts.routing, mapPath } : undefined,
+      admission: opts.admission,
     });
     writeFileSync(configPath, config);
     const started = place.spawn({ label: "haproxy", command: "haproxy", args: ["-db", "-f", configPath], logFile });

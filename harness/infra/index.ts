@@ -10,6 +10,7 @@ export {
   type HaproxyOptions,
   startHaproxy,
 } from "./haproxy.ts";
+export { DEFAULT_ADMISSION, type HaproxyAdmission, lbAdmissionFromEnv } from "./haproxy-config.ts";
 export { haproxyCommand, parseShowStat } from "./haproxy-runtime.ts";
 export {
   createNetwork,

@@ -22,10 +22,30 @@ describe("startPostgres (private cluster)", () => {
   });
 
   it("serves the statebench database on 127.0.0.1 as a child process", async () => {
-    assert.match(server.url, /^postgres:\/\/statebench@127\.0\.0\.1:\d+\/statebench$/);
+    assert.match(server.url, /^postgres:\/\/statebench:[A-Za-z0-9_-]{24}@127\.0\.0\.1:\d+\/statebench$/);
     assert.equal(typeof server.pid, "number");
     const res = await client.query<{ db: string; one: number }>("SELECT current_database() AS db, 1 AS one");
     assert.deepEqual(res.rows[0], { db: "statebench", one: 1 });
+  });
+
+  it("authenticates every connection with scram-sha-256 and the generated password, never trust", async () => {
+    const rules = await client.query<{ type: string; auth_method: string }>(
+      "SELECT type, auth_method FROM pg_hba_file_rules",
+    );
+    assert.ok(rules.rows.length > 0);
+    for (const r of rules.rows) assert.equal(r.auth_method, "scram-sha-256", `${r.type} rule`);
+    const url = new URL(server.url);
+    for (const password of ["", "wrong"]) {
+      url.password = password;
+      const other = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 2000 });
+      other.on("error", () => {});
+      await assert.rejects(other.connect(), `password "${password}" was accepted`);
+      await other.end().catch(() => {});
+    }
+    const stored = await client.query<{ rolpassword: string }>(
+      "SELECT rolpassword FROM pg_authid WHERE rolname = 'statebench'",
+    );
+    assert.match(stored.rows[0]?.rolpassword ?? "", /^SCRAM-SHA-256\$/);
   });
 
   it("is durable: fsync, synchronous_commit and full_page_writes are on", async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import {
   appendFileSync,
   chmodSync,
@@ -7,6 +8,8 @@ import {
   mkdtempSync,
   readdirSync,
   statSync,
+  unlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -54,6 +57,7 @@ const BASE_SETTINGS: Record<string, string> = {
   max_connections: "300",
   shared_buffers: "256MB",
   logging_collector: "off",
+  password_encryption: "'scram-sha-256'",
 };
 
 /** The newest PostgreSQL server binaries: `$PG_BIN`, else `/usr/lib/postgresql/<newest>/bin`. */
@@ -116,9 +120,11 @@ async function sql(url: string, statements: string[]): Promise<void> {
 /**
  * Starts a private PostgreSQL cluster (initdb into `<runDir>/pg`, a free port on 127.0.0.1, fsync on,
  * pg_stat_statements preloaded and created in database `statebench`, max_connections 300), running the
- * `postgres` binary in the foreground as a child; as root it runs as the `postgres` user. Reuses `DATABASE_URL`
- * when set.
- * @example const db = await startPostgres(); // db.url = postgres://statebench@127.0.0.1:PORT/statebench
+ * `postgres` binary in the foreground as a child; as root it runs as the `postgres` user. Every connection, TCP
+ * or unix socket, authenticates with scram-sha-256 and a password generated for this cluster, carried in `url`
+ * (never `trust`: that would make any local process a superuser, and the same setup must be safe off loopback).
+ * Reuses `DATABASE_URL` when set.
+ * @example const db = await startPostgres(); // db.url = postgres://statebench:<password>@127.0.0.1:PORT/statebench
  */
 export async function startPostgres(opts: PostgresOptions = {}): Promise<PostgresServer> {
   const external = process.env.DATABASE_URL;
@@ -146,12 +152,34 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
   }
   chmodSync(dataDir, 0o700);
 
+  // The superuser's password reaches initdb through a file only its user can read, removed right after (a
+  // command-line argument would show in `ps`). base64url: safe in a URL without escaping.
+  const password = randomBytes(18).toString("base64url");
+  const pwFile = join(clusterDir, "pg-password");
+  writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
+  if (user) chownSync(pwFile, user.uid, user.gid);
   // --no-sync only skips flushing the freshly copied template files; the running server fsyncs as configured.
-  const initArgs = ["-D", dataDir, "-U", DB, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"];
-  await run("initdb", join(bin, "initdb"), initArgs, join(logs, "initdb.log"), user?.name ?? null);
-  // initdb lets in loopback clients only; on its own host the server is reached over the private network.
+  const initArgs = [
+    "-D",
+    dataDir,
+    "-U",
+    DB,
+    "--auth-local=scram-sha-256",
+    "--auth-host=scram-sha-256",
+    `--pwfile=${pwFile}`,
+    "--encoding=UTF8",
+    "--locale=C",
+    "--no-sync",
+  ];
+  try {
+    await run("initdb", join(bin, "initdb"), initArgs, join(logs, "initdb.log"), user?.name ?? null);
+  } finally {
+    unlinkSync(pwFile);
+  }
+  // initdb lets in loopback clients only; on its own host the server is reached over the private network
+  // (with the same password).
   if (place.address !== LOCAL.address)
-    appendFileSync(join(dataDir, "pg_hba.conf"), `\nhost all all ${place.clients} trust\n`);
+    appendFileSync(join(dataDir, "pg_hba.conf"), `\nhost all all ${place.clients} scram-sha-256\n`);
 
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const logFile = join(logs, "postgres.log");
@@ -177,7 +205,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
       logFile,
       user: user?.name ?? null,
     });
-    const adminUrl = `postgres://${DB}@${place.address}:${port}/postgres`;
+    const adminUrl = `postgres://${DB}:${password}@${place.address}:${port}/postgres`;
     const deadline = Date.now() + timeoutMs;
     let ready = false;
     while (child.running() && Date.now() < deadline) {
@@ -197,7 +225,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
     }
     try {
       await sql(adminUrl, [`CREATE DATABASE ${DB}`]);
-      const url = `postgres://${DB}@${place.address}:${port}/${DB}`;
+      const url = `postgres://${DB}:${password}@${place.address}:${port}/${DB}`;
       await sql(url, ["CREATE EXTENSION IF NOT EXISTS pg_stat_statements"]);
       let stopping: Promise<void> | null = null;
       return {

@@ -12,6 +12,7 @@ import { buildAppSummary, loadWarnings } from "../bench/summary.ts";
 import { evaluateThresholds, parseThresholds } from "../bench/thresholds.ts";
 import { phasePlan, planSeconds } from "../driver/schedule.ts";
 import type { AppName, AuditResult, RunSummary } from "../results/types.ts";
+import { roundTripModel } from "../round-trips/model.ts";
 import { parseK6Ndjson } from "./parse.ts";
 import { readK6Summary } from "./summary.ts";
 import { k6Acks, k6ResultToDriverResult } from "./to-driver-result.ts";
@@ -158,6 +159,8 @@ export async function importK6Run(o: ImportOptions): Promise<{ dir: string; summ
     faults: [],
   });
   summary.warnings = loadWarnings(driver, {}, {});
+  // The modes deploy/k8s runs (WRITE_MODE=queue, PERSISTENCE=sync), so the report can project these latencies too.
+  summary.roundTrips = roundTripModel({ app: s.app, writeMode: "queue", persistence: "sync" });
   summary.thresholds = evaluateThresholds(parseThresholds(scenario.thresholds), summary);
   const runSummary: RunSummary = { environment, results: [summary], warnings, skipped: [] };
   await writeFile(join(dir, "environment.json"), JSON.stringify(environment, null, 2));

@@ -22,6 +22,7 @@
 export { findK6, K6_INSTALL_HINT, K6NotFoundError } from "./find.ts";
 export { type K6Run, type ParseOptions, parseK6Ndjson } from "./parse.ts";
 export { type K6Line, type K6MetricInfo, type K6Point, type K6Source, readK6Points } from "./points.ts";
-export { K6_SCRIPT, type K6DriverOptions, type K6DriverResult, type K6Extras, runK6 } from "./run.ts";
+export { K6_SCRIPT, K6_SYSTEM_TAGS, type K6DriverOptions, type K6DriverResult, type K6Extras, runK6 } from "./run.ts";
+export { k6Summary } from "./run-info.ts";
 export { type K6SummaryExport, type K6ThresholdVerdict, parseK6Summary, readK6Summary } from "./summary.ts";
 export { type K6RunContext, k6Acks, k6ResultToDriverResult } from "./to-driver-result.ts";

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { scenarioToJson } from "../../scenarios/index.ts";
+import { MAX_JOURNEYS_IN_FLIGHT, vuSizing } from "../../scenarios/k6/options.js";
 import { capacity, type Scenario } from "../../scenarios/types.ts";
 import { checkTarget } from "../driver/http.ts";
 import { phasePlan, planSeconds } from "../driver/schedule.ts";
@@ -21,6 +22,13 @@ import { k6Acks, k6ResultToDriverResult } from "./to-driver-result.ts";
 export const K6_SCRIPT = fileURLToPath(new URL("../../scenarios/k6/script.js", import.meta.url));
 
 /**
+ * The system tags k6 puts on its samples, cut to the ones the parser reads (parse.ts): k6's default set adds url,
+ * method, proto, group, check, expected_response, tls_version, ... to every line of `--out json`, which k6 then
+ * encodes for every one of the ~12 samples of each request. Script tags (op, type, code, outcome) are unaffected.
+ */
+export const K6_SYSTEM_TAGS = "scenario,name,status,error_code";
+
+/**
  * `runDriver`'s options plus where k6 writes its files. `onSecond` and `onAck` are called after k6 exits (k6
  * writes its samples to a file, read once at the end), `onStart` when the script's setup() reaches the
  * harness's beacon, right before k6 starts the phase's scenario.
@@ -32,6 +40,11 @@ export interface K6DriverOptions extends DriverOptions {
   k6Bin?: string;
   /** Extra environment for k6 (K6_* options, proxies); statebench's own variables win. */
   env?: Record<string, string>;
+  /**
+   * Write k6's web dashboard as a self-contained HTML report to `<runDir>/dashboard.html` (K6_WEB_DASHBOARD with
+   * its HTTP port disabled, so k6 neither listens nor waits for a browser before exiting).
+   */
+  dashboard?: boolean;
   /** Called with k6's pid once it runs (for the process sampler). */
   onSpawn?: (pid: number) => void;
 }
@@ -39,9 +52,17 @@ export interface K6DriverOptions extends DriverOptions {
 export interface K6Extras {
   bin: string;
   exitCode: number | null;
+  /** k6's CPU seconds before the load started (process start, VU initialisation), not in `health.cpuS`. */
+  startupCpuS: number | null;
+  /** k6's CPU µs per request during the load (the summary's `driver.cpuUsPerRequest` for k6). */
+  cpuUsPerRequest: number | null;
+  /** k6's http_req_connecting over the whole run (summary export), ms; null without the file. */
+  connectingMs: { p50: number; p99: number; max: number } | null;
+  /** VUs k6 was given: pre-allocated (Little's law) and the most it may use (the embedded driver's bound). */
+  vus: { preAllocated: number; max: number; peak: number };
   /** k6's own threshold verdicts (from --summary-export), empty when the file is missing. */
   thresholds: K6SummaryExport["thresholds"];
-  files: { scenario: string; points: string; summary: string; log: string };
+  files: { scenario: string; points: string; summary: string; log: string; dashboard: string | null };
 }
 
 export type K6DriverResult = DriverResult & { k6: K6Extras };
@@ -110,6 +131,7 @@ export async function runK6(opts: K6DriverOptions): Promise<K6DriverResult> {
     points: join(opts.runDir, "points.ndjson.gz"),
     summary: join(opts.runDir, "summary-export.json"),
     log: join(opts.runDir, "k6.log"),
+    dashboard: opts.dashboard ? join(opts.runDir, "dashboard.html") : null,
   };
   await writeFile(files.scenario, scenarioToJson(scenario));
   const warnings: string[] = [];
@@ -123,7 +145,20 @@ export async function runK6(opts: K6DriverOptions): Promise<K6DriverResult> {
       scheduleS: 0,
       endedBy: "schedule",
     });
-    return { ...empty, k6: { bin, exitCode: null, thresholds: [], files } };
+    const vus = { preAllocated: 0, max: 0, peak: 0 };
+    return {
+      ...empty,
+      k6: {
+        bin,
+        exitCode: null,
+        thresholds: [],
+        files,
+        startupCpuS: null,
+        connectingMs: null,
+        cpuUsPerRequest: null,
+        vus,
+      },
+    };
   }
 
   let windowStartMs: number | null = null;
@@ -163,8 +198,11 @@ export async function runK6(opts: K6DriverOptions): Promise<K6DriverResult> {
     }
   };
 
+  // k6's CPU when the load starts: its start-up (VU initialisation, ~3 ms of CPU a VU) is not the load's cost.
+  let cpuAtStartS: number | null = null;
   const beacon = await startBeacon((atMs) => {
     windowStartMs = atMs;
+    if (child?.pid) void cpuSecondsOf(child.pid).then((s) => (cpuAtStartS = s));
     try {
       opts.onStart?.(atMs);
     } catch (err) {
@@ -184,8 +222,22 @@ export async function runK6(opts: K6DriverOptions): Promise<K6DriverResult> {
     RUN_SEED: String(seed),
     REQUEST_TIMEOUT_MS: String(timeoutMs),
     STATEBENCH_BEACON: beacon.url,
+    K6_SYSTEM_TAGS,
   };
-  if (opts.maxInFlight) env.STATEBENCH_MAX_VUS = String(opts.maxInFlight);
+  if (files.dashboard) {
+    env.K6_WEB_DASHBOARD = "true";
+    env.K6_WEB_DASHBOARD_PORT = "-1";
+    env.K6_WEB_DASHBOARD_EXPORT = files.dashboard;
+    // k6 skips the report when the run is shorter than a few aggregation periods (default 10 s): quick runs are.
+    env.K6_WEB_DASHBOARD_PERIOD ??= "1s";
+  }
+  // maxVUs = the embedded driver's in-flight bound; preAllocatedVUs by Little's law unless set (vuSizing).
+  const maxVUs = opts.maxInFlight ?? MAX_JOURNEYS_IN_FLIGHT;
+  env.STATEBENCH_MAX_VUS = String(maxVUs);
+  const sizing = vuSizing(Math.max(plan.startRate, ...plan.stages.map((st) => st.target)), scenario.journey, {
+    maxVUs,
+    preAllocatedVUs: Number(env.STATEBENCH_PREALLOCATED_VUS ?? 0),
+  });
   const args = ["run", "--no-color", "--out", `json=${files.points}`, `--summary-export=${files.summary}`, K6_SCRIPT];
 
   let cpuS: number | null = null;
@@ -208,7 +260,7 @@ export async function runK6(opts: K6DriverOptions): Promise<K6DriverResult> {
     timers.push(
       setInterval(async () => {
         if (proc.pid) cpuS = (await cpuSecondsOf(proc.pid)) ?? cpuS;
-      }, 500),
+      }, 200),
     );
     // Hard bound: the phase's schedule, k6's graceful stop, and a minute for k6's start-up and output flush.
     timers.push(setTimeout(() => stop("aborted"), scheduleMs + timeoutMs + 2_000 + 60_000));
@@ -227,8 +279,18 @@ export async function runK6(opts: K6DriverOptions): Promise<K6DriverResult> {
 
   const run = await parseK6Ndjson(files.points, { scenario: opts.phase === "warmup" ? "warmup" : "measured" });
   let thresholds: K6SummaryExport["thresholds"] = [];
-  if (existsSync(files.summary)) thresholds = (await readK6Summary(files.summary)).thresholds;
-  else warnings.push("k6 wrote no summary export");
+  let vusMax = 0;
+  let connectingMs: K6Extras["connectingMs"] = null;
+  if (existsSync(files.summary)) {
+    const summary = await readK6Summary(files.summary);
+    thresholds = summary.thresholds;
+    vusMax = summary.metrics.vus_max?.max ?? 0;
+    const c = summary.metrics.http_req_connecting;
+    if (c) connectingMs = { p50: c.med ?? 0, p99: c["p(99)"] ?? 0, max: c.max ?? 0 };
+  } else warnings.push("k6 wrote no summary export");
+  if (files.dashboard && !existsSync(files.dashboard)) warnings.push(`k6 wrote no web dashboard ${files.dashboard}`);
+  // The load's CPU only: from the beacon (every VU initialised) to k6's exit (its output flushed).
+  const loadCpuS = cpuS !== null && cpuAtStartS !== null ? Math.max(0, cpuS - cpuAtStartS) : cpuS;
   if ((run.counters.journeys_capped ?? 0) > 0 && endedBy === "schedule") endedBy = "max-journeys";
   const origin = run.windowStartMs;
   const ranMs = Math.min(scheduleMs, Math.max(0, run.lastMs - origin));
@@ -238,9 +300,14 @@ export async function runK6(opts: K6DriverOptions): Promise<K6DriverResult> {
     scheduleS: Math.round(endedBy === "schedule" ? scheduleMs : ranMs) / 1000,
     endedBy,
     sellOutS: soldOutAtMs === null ? null : Math.round(soldOutAtMs) / 1000,
-    cpuS,
+    cpuS: loadCpuS,
     warnings,
   });
+  if (vusMax > sizing.preAllocatedVUs)
+    result.warnings.push(
+      `k6 initialised ${vusMax - sizing.preAllocatedVUs} VUs beyond the ${sizing.preAllocatedVUs} pre-allocated ` +
+        "during the load (journeys are dropped while a VU starts)",
+    );
   for (const a of k6Acks(run, opts.ackOriginMs ?? origin)) {
     try {
       opts.onAck?.(a);
@@ -254,5 +321,16 @@ export async function runK6(opts: K6DriverOptions): Promise<K6DriverResult> {
   } catch (err) {
     result.warnings.push(`onSecond threw: ${(err as Error).message}`);
   }
-  return { ...result, k6: { bin, exitCode, thresholds, files } };
+  const k6: K6Extras = {
+    bin,
+    exitCode,
+    thresholds,
+    files,
+    startupCpuS: cpuAtStartS,
+    connectingMs,
+    cpuUsPerRequest:
+      loadCpuS !== null && result.requests.total > 0 ? Math.round((loadCpuS * 1e6) / result.requests.total) : null,
+    vus: { preAllocated: sizing.preAllocatedVUs, max: sizing.maxVUs, peak: result.health.peakInFlight },
+  };
+  return { ...result, k6 };
 }

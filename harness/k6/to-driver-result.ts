@@ -77,7 +77,7 @@ export function k6ResultToDriverResult(run: K6Run, ctx: K6RunContext): DriverRes
       stats.request(endpoint, us, us, status, code, at);
     } else if (i < nReq + nStart) {
       stats.scheduled(at);
-      stats.started(0, at);
+      stats.started(at);
     } else if (i < nReq + nStart + nDrop) {
       stats.scheduled(at);
       stats.dropped(at);

@@ -71,6 +71,43 @@ export interface ThresholdResult {
   expr: string;
   ok: boolean;
   actual: number | null;
+  /** Who set it: the scenario (a finding when broken) or the user's `--threshold` (exit code 99 when broken).
+   * Absent in summaries written before the distinction. */
+  setBy?: "scenario" | "user";
+}
+
+/** One step of a capacity search, over its ramp and hold (requests of its journeys, drain included). */
+export interface CapacityStep {
+  /** Journeys/s the step offered: its target rate. */
+  offeredJourneysPerS: number;
+  /** Journeys/s started over the step's schedule. */
+  journeysPerS: number;
+  requestsPerS: number;
+  /** Answers that were neither errors nor shed (2xx, 409, 410), per second. */
+  goodputPerS: number;
+  bookingsPerS: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Share of answers that were errors or shed (503): what the SLO's error bound is judged on. */
+  errorRate: number;
+  /** Share of answers that were 503 (the app or its load balancer shedding load). */
+  shedRate: number;
+  keptSchedule: boolean;
+  held: boolean;
+  /** What broke the SLO (empty when the step held), e.g. "p99<=250 (actual 412)". */
+  broken: string[];
+}
+
+/** A capacity search: the last step that held the SLO, and every step run. */
+export interface CapacityResult {
+  /** Journeys/s and bookings/s of the last step that held (0 when even the first broke the SLO). */
+  journeysPerS: number;
+  bookingsPerS: number;
+  /** The SLO each step was held to; `p99Ms`/`errorRate` are null when the SLO has no such bound. */
+  slo: { p99Ms: number | null; errorRate: number | null; thresholds: string[] };
+  /** Why the search stopped: a step broke the SLO, the driver fell behind, or the staircase ended first. */
+  endedBy: "slo" | "driver" | "top-step";
+  steps: CapacityStep[];
 }
 
 export interface FaultRecord {
@@ -85,7 +122,7 @@ export interface AppRunSummary {
   app: AppName;
   /** App knobs as run: writeMode, persistence, granularity, nodes, nodeCpu. */
   appConfig: Record<string, string | number | null>;
-  driver: "embedded" | "k6";
+  driver: DriverInfo;
   window: { startedAt: string; durationS: number };
   journeys: { scheduled: number; started: number; completed: number; dropped: number };
   requests: { total: number; byEndpoint: Record<string, EndpointSummary>; byStatus: Record<string, number> };
@@ -116,6 +153,12 @@ export interface AppRunSummary {
    * stateless app (any replica serves any request).
    */
   routing: RoutingSummary | null;
+  /**
+   * Sequential network round trips on each endpoint's critical path (`harness/round-trips/model.ts`): a model of
+   * the app as configured, checked on the wire against the apps by a test, not measured in this run. The report
+   * projects latencies to a datacenter RTT with it. Absent in summaries written before it existed.
+   */
+  roundTrips?: Record<string, RoundTripCounts>;
   /** How far availability reads (summary, listing) may lag acknowledged writes, as the app declares it (0: exact). */
   availability: { stalenessBoundMs: number };
   cpu: {
@@ -129,11 +172,48 @@ export interface AppRunSummary {
   thresholds: ThresholdResult[];
   faults: FaultRecord[];
   warnings: string[];
+  /** Answers with HTTP 503 (shed by an app's admission control or by HAProxy), and their share of all answers.
+   * Absent in summaries written before it was recorded. */
+  shed?: { requests: number; rate: number };
+  /** Answers that were neither errors nor shed, per second of the window. Absent in older summaries. */
+  goodputPerS?: number;
+  /** The capacity scenario's search result; null for other scenarios, absent in older summaries. */
+  capacity?: CapacityResult | null;
   /** The whole machine during the measured window. Absent in summaries written before it was recorded; null when
    * it could not be measured (no /proc/stat, or an external target whose app runs outside the harness's view). */
   machine?: MachineLoad | null;
   /** Where each component ran and how its CPU/RSS were read. Absent in summaries written before it was recorded. */
   topology?: Topology;
+  /** What only a k6 run has (harness/k6): its VUs, its own CPU per request, its files. Absent for the embedded driver. */
+  k6?: K6RunInfo;
+}
+
+/** A k6 run's VU sizing, cost and files (paths relative to the run folder). */
+export interface K6RunInfo {
+  vus: { preAllocated: number; max: number; peak: number };
+  /** k6's CPU µs per request during the load (its start-up excluded: `startupCpuS`). */
+  cpuUsPerRequest: number | null;
+  startupCpuS: number | null;
+  /**
+   * Time to open a TCP connection (k6's http_req_connecting, not part of http_req_duration), ms. k6 opens one
+   * connection per VU, so a large VU pool means many connects during the load, where the embedded driver shares a
+   * pre-opened pool: slow connects show a listen queue overflowing (SYN retried after 1 s, 3 s).
+   */
+  connectingMs: { p50: number; p99: number; max: number } | null;
+  exitCode: number | null;
+  files: { points: string; summary: string; log: string; dashboard: string | null };
+}
+
+/** The load generator of a result, and what it cost: every µs it spends is taken from the apps on a shared machine. */
+export interface DriverInfo {
+  name: "embedded" | "k6";
+  /** CPU µs the driver process used per request over the measured window; null when it was not measured. */
+  cpuUsPerRequest: number | null;
+  /**
+   * How the driver connects. The embedded driver: one keep-alive connection per in-flight request up to `max`,
+   * so the server sees every waiting client, as in a flash sale. null `max`: the driver states no bound.
+   */
+  connections: { model: string; max: number | null };
 }
 
 /**
@@ -176,6 +256,15 @@ export interface MachineLoad {
   busiest: Array<{ pid: number; command: string; cpuPercent: number }>;
 }
 
+/** One endpoint's round trips: the LB's hop, a forward, Redis and PostgreSQL calls in turn, and their sum. */
+export interface RoundTripCounts {
+  lb: number;
+  forward: number;
+  redis: number;
+  postgres: number;
+  total: number;
+}
+
 export interface RoutingSummary {
   local: number;
   forwarded: number;
@@ -190,6 +279,11 @@ export interface RunSummary {
   warnings: string[];
   /** Apps that failed verification before load, with why. */
   skipped: Array<{ scenario: string; app: AppName; reason: string }>;
+  /**
+   * `--driver both`: the same scenario x app on k6 (results[] hold the embedded driver's), for the report's
+   * driver-agreement section. Absent otherwise.
+   */
+  agreement?: AppRunSummary[];
 }
 
 /** One second of a run, per scenario x app. Arrays are aligned with `t`. */

@@ -26,6 +26,8 @@ export interface ProcessContext {
   /** The address to listen on and advertise: 127.0.0.1, or the node's own host address. */
   host: string;
   port: number;
+  /** A second free port, for `/metrics` off the public port (the processes HAProxy balances over use it). */
+  metricsPort: number;
   databaseUrl: string;
   redisUrl: string | null;
   knobs: AppKnobs;
@@ -72,6 +74,9 @@ function common(ctx: ProcessContext): Record<string, string> {
   return env;
 }
 
+/** `/metrics` on a port of its own: HAProxy forwards PORT only, so the figures never leave through it. */
+const metricsEnv = (ctx: ProcessContext) => ({ METRICS_PORT: String(ctx.metricsPort) });
+
 function defined(entries: Record<string, string | number | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(entries)) if (v !== undefined) out[k] = String(v);
@@ -88,13 +93,13 @@ export const APPS: AppRegistry = {
       role: "api",
       entry: "stateless-app/main.ts",
       idPrefix: "node",
-      env: (ctx) => ({ ...common(ctx), ...defined({ WRITE_MODE: ctx.knobs.writeMode }) }),
+      env: (ctx) => ({ ...common(ctx), ...metricsEnv(ctx), ...defined({ WRITE_MODE: ctx.knobs.writeMode }) }),
     },
     worker: {
       role: "worker",
       entry: "stateless-app/worker-main.ts",
       idPrefix: "worker",
-      env: (ctx) => common(ctx),
+      env: (ctx) => ({ ...common(ctx), ...metricsEnv(ctx) }),
     },
   },
   stateful: {
@@ -107,6 +112,7 @@ export const APPS: AppRegistry = {
       idPrefix: "node",
       env: (ctx) => ({
         ...common(ctx),
+        ...metricsEnv(ctx),
         ADVERTISE_URL: `http://${ctx.host}:${ctx.port}`,
         ...defined({
           CLUSTER_SECRET: ctx.clusterSecret,

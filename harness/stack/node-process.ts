@@ -10,6 +10,8 @@ export interface AppNode {
   url: string;
   /** Its host: `local`, or its own network namespace's name in the topology. */
   host: string;
+  /** Where its `/metrics` is served: a port of its own when its env sets METRICS_PORT, else `url`. */
+  metricsUrl: string;
   pid: number;
   role: NodeRole;
   /** Resolves with the exit code (null when ended by a signal). */
@@ -71,7 +73,7 @@ function cpuGroup(id: string, opts: LaunchOptions): CpuGroup | null {
 export async function launchNode(
   kind: ProcessKind,
   id: string,
-  ctx: Omit<ProcessContext, "id" | "port" | "host">,
+  ctx: Omit<ProcessContext, "id" | "port" | "host" | "metricsPort">,
   opts: LaunchOptions,
   place: Placement = LOCAL,
 ): Promise<RunningNode> {
@@ -79,7 +81,12 @@ export async function launchNode(
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const url = httpUrl(place, port);
-    const env = { ...process.env, ...kind.env({ ...ctx, id, port, host: place.address }), ...opts.extraEnv };
+    const appEnv = {
+      ...kind.env({ ...ctx, id, port, host: place.address, metricsPort: await freePort() }),
+      ...opts.extraEnv,
+    };
+    const metricsUrl = appEnv.METRICS_PORT ? httpUrl(place, Number(appEnv.METRICS_PORT)) : url;
+    const env = { ...process.env, ...appEnv };
     const handle = place.spawn({
       label: id,
       command: process.execPath,
@@ -110,6 +117,7 @@ export async function launchNode(
         id,
         url,
         host: place.host,
+        metricsUrl,
         pid: handle.pid,
         role: kind.role,
         exited: handle.exited,
@@ -123,6 +131,7 @@ export async function launchNode(
     await handle.stop({ signal: "SIGKILL" });
     cpu?.remove();
     const tail = logTail(logFile);
+    // Either port may have been taken meanwhile (another helper's server): try again with fresh ones.
     if (exitedEarly && attempt < 3 && /EADDRINUSE/.test(tail)) continue;
     const why = exitedEarly
       ? `exited (code ${await handle.exited}) before answering GET /health`

@@ -5,6 +5,7 @@ import {
   ensureRunDir,
   type Haproxy,
   LOCAL,
+  lbAdmissionFromEnv,
   type Placement,
   type PostgresServer,
   type RedisServer,
@@ -56,6 +57,8 @@ export interface StackProcess {
   host: string;
   /** What it listens on: an HTTP base URL for app processes, host:port for the servers. */
   address: string;
+  /** App processes: where their `/metrics` (and `/health`) is served, off the public port. */
+  metricsUrl?: string;
 }
 
 /** A running app behind HAProxy with its infrastructure. `stop()` is idempotent. */
@@ -133,6 +136,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const place = opts.place ?? (() => LOCAL);
   if (!def.worker && opts.workers) warn(`the ${def.name} app has no workers; --workers ${opts.workers} ignored`);
   checkEntries(def, root, workers);
+  // Before anything starts: a bad LB_* value is an error naming the variable.
+  const lbAdmission = lbAdmissionFromEnv(opts.env ?? {});
 
   const { dir: runDir, owned } = await ensureRunDir(opts.runDir);
   mkdirSync(join(runDir, "logs"), { recursive: true });
@@ -224,6 +229,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         placement: lbPlace,
         // The shard hash HAProxy computes must be the nodes': same shard count, same actor key kind.
         routing: def.ownerRouting ? { shards: opts.shards ?? 128, granularity: opts.granularity ?? "seat" } : undefined,
+        // LB_MAXCONN, LB_MAXQUEUE, LB_TIMEOUT_QUEUE_MS of `--app-env` (the apps ignore them).
+        admission: lbAdmission,
       }).then((s) => {
         lb = s;
       }),
@@ -283,7 +290,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     processes() {
       const out: StackProcess[] = all
         .filter((n) => n.running())
-        .map((n) => ({ label: n.id, pid: n.pid, role: n.role, host: n.host, address: n.url }));
+        .map((n) => ({
+          label: n.id,
+          pid: n.pid,
+          role: n.role,
+          host: n.host,
+          address: n.url,
+          metricsUrl: n.metricsUrl,
+        }));
       const hostPort = (url: string) => new URL(url).host;
       if (postgres.pid !== null)
         out.push({

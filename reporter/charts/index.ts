@@ -1,8 +1,10 @@
 import type { Pairing } from "../view.ts";
+import { capacityCharts } from "./capacity.ts";
 import { pngDataUrl, renderChartPng } from "./render.ts";
 import { spectrumChart } from "./spectrum.ts";
 import { timelineCharts } from "./timeline.ts";
 
+export { capacitySides } from "./capacity.ts";
 export { SIDE_COLORS } from "./palette.ts";
 export { renderChartPng } from "./render.ts";
 
@@ -24,6 +26,15 @@ export function renderPairingCharts(p: Pairing): RenderedChart[] {
   const specs = [...timelineCharts(p)];
   const spectrum = spectrumChart(p);
   if (spectrum) specs.splice(1, 0, spectrum);
+  return render(specs);
+}
+
+/** The capacity search's two charts (offered load vs goodput, latency vs offered load); none without a search. */
+export function renderCapacityCharts(p: Pairing): RenderedChart[] {
+  return render(capacityCharts(p));
+}
+
+function render(specs: ReturnType<typeof timelineCharts>): RenderedChart[] {
   return specs.map((s) => ({
     id: s.id,
     title: s.title,

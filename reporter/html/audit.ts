@@ -1,4 +1,6 @@
+import type { AppRunSummary } from "../../harness/results/types.ts";
 import type { Alert } from "../alerts.ts";
+import { connectionText, driverOf } from "../driver-info.ts";
 import { formatNumber, thresholdActual } from "../format.ts";
 import type { ReportView, Side } from "../view.ts";
 import { esc } from "./escape.ts";
@@ -52,6 +54,11 @@ export function auditSectionHtml(view: ReportView): string {
   );
 }
 
+function cpuPerRequest(r: AppRunSummary): string {
+  const us = driverOf(r).cpuUsPerRequest;
+  return us === null ? "not recorded" : formatNumber(us);
+}
+
 /** Every warning and failure again, in full, with the driver's health per result. */
 export function warningsSectionHtml(view: ReportView, alerts: Alert[]): string {
   const driver = view.pairings.flatMap((p) =>
@@ -61,19 +68,20 @@ export function warningsSectionHtml(view: ReportView, alerts: Alert[]): string {
       const d = r.driverHealth;
       return [
         `<tr class="${d.keptSchedule ? "" : "row-fail"}"><th scope="row">${esc(`${p.title} · ${s.label}`)}</th>` +
-          `<td>${esc(r.driver)}</td><td class="${d.keptSchedule ? "ok" : "bad"}">${d.keptSchedule ? "yes" : "NO"}</td>` +
+          `<td>${esc(driverOf(r).name)}</td><td class="${d.keptSchedule ? "ok" : "bad"}">${d.keptSchedule ? "yes" : "NO"}</td>` +
           `<td class="num">${formatNumber(d.p99LagMs)}</td><td class="num">${formatNumber(d.maxLagMs)}</td>` +
-          `<td class="num">${formatNumber(r.journeys.dropped)}</td><td class="num">${formatNumber(d.cpuS)}</td></tr>`,
+          `<td class="num">${formatNumber(r.journeys.dropped)}</td><td class="num">${formatNumber(d.cpuS)}</td>` +
+          `<td class="num">${cpuPerRequest(r)}</td><td>${esc(connectionText(driverOf(r)))}</td></tr>`,
       ];
     }),
   );
   return (
     `<section id="warnings"><h2>Warnings and driver health</h2>` +
     (alerts.length
-      ? `<ul class="alert-list">${alerts.map((a) => `<li class="${a.level}"><b>${a.level === "fail" ? "FAIL" : "warn"}</b> <span class="scope">${esc(a.scope)}:</span> ${esc(a.message)}</li>`).join("")}</ul>`
+      ? `<ul class="alert-list">${alerts.map((a) => `<li class="${a.level}"><b>${a.level === "fail" ? "FAIL" : a.level === "finding" ? "finding" : "warn"}</b> <span class="scope">${esc(a.scope)}:</span> ${esc(a.message)}</li>`).join("")}</ul>`
       : `<p>No warnings.</p>`) +
     `<table class="data narrow"><thead><tr><th>scenario · side</th><th>driver</th><th>kept schedule</th>` +
     `<th class="num">p99 lag (ms)</th><th class="num">max lag (ms)</th><th class="num">journeys dropped</th>` +
-    `<th class="num">driver CPU (s)</th></tr></thead><tbody>${driver.join("")}</tbody></table></section>`
+    `<th class="num">driver CPU (s)</th><th class="num">driver CPU per request (µs)</th><th>connections</th></tr></thead><tbody>${driver.join("")}</tbody></table></section>`
   );
 }

@@ -17,17 +17,25 @@ function list(alerts: Alert[], fold = Number.POSITIVE_INFINITY): string {
 }
 
 /**
- * The first thing on the page: a red banner when the run cannot be taken at face value (failed audit, broken
- * threshold, driver behind schedule, app not benchmarked), an amber one for warnings, a green line otherwise.
+ * The first thing on the page: a red banner when the run cannot be taken at face value (failed audit, driver
+ * behind schedule, app not benchmarked), a blue one for findings (load shed, thresholds broken), an amber one for
+ * warnings, a green line when nothing makes the run untrustworthy or doubtful.
  */
 export function bannerHtml(alerts: Alert[]): string {
   const fails = alerts.filter((a) => a.level === "fail");
   const warns = alerts.filter((a) => a.level === "warn");
+  const findings = alerts.filter((a) => a.level === "finding");
   const parts: string[] = [];
   if (fails.length > 0) {
     parts.push(
       `<div class="banner banner-fail" role="alert" id="banner-fail"><strong>Do not trust this run as is: ` +
         `${fails.length} problem${fails.length === 1 ? "" : "s"}</strong>${list(fails)}</div>`,
+    );
+  }
+  if (findings.length > 0) {
+    parts.push(
+      `<div class="banner banner-finding" id="banner-finding"><strong>${findings.length} finding${findings.length === 1 ? "" : "s"}` +
+        `</strong> — what the apps did under this load (results, not harness failures)${list(findings)}</div>`,
     );
   }
   if (warns.length > 0) {
@@ -36,10 +44,10 @@ export function bannerHtml(alerts: Alert[]): string {
         `</strong> — read the affected numbers with care${list(warns, SHOWN_WARNINGS)}</div>`,
     );
   }
-  if (parts.length === 0) {
+  if (fails.length === 0 && warns.length === 0) {
     parts.push(
       `<div class="banner banner-ok" id="banner-ok"><strong>Run looks trustworthy:</strong> every audit passed, ` +
-        `thresholds met, the driver kept its schedule, no saturated process.</div>`,
+        `the driver kept its schedule, no saturated process.</div>`,
     );
   }
   return `<section id="alerts" class="alerts">${parts.join("\n")}</section>`;

@@ -33,6 +33,7 @@ h3 a { color: inherit; text-decoration: none; }
 .banner-fail { background: var(--bad-bg); border-color: #fca5a5; color: #7f1d1d; border-left: 6px solid var(--bad); }
 .banner-fail > strong { font-size: 15px; }
 .banner-warn { background: var(--warn-bg); border-color: #fcd34d; color: var(--warn); border-left: 6px solid #d97706; }
+.banner-finding { background: #eff6ff; border-color: #93c5fd; color: #1e3a8a; border-left: 6px solid #2563eb; }
 .banner-ok { background: var(--ok-bg); border-color: #86efac; color: #14532d; border-left: 6px solid var(--ok); }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px; }
 .verdict-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(600px, 100%), 1fr)); gap: 14px; }
@@ -71,6 +72,7 @@ blockquote cite { display: block; margin-top: 4px; font-style: normal; font-size
 figure.chart { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px 4px; }
 figure.chart figcaption { font-weight: 600; font-size: 13.5px; margin-bottom: 2px; }
 figure.chart img { width: 100%; height: auto; display: block; }
+table.round-trips .model { background: #fffbeb; font-style: italic; }
 table.data { width: 100%; background: #fff; border: 1px solid var(--line); margin: 6px 0 14px; }
 table.data.narrow { width: auto; min-width: 60%; }
 table.data caption { text-align: left; font-weight: 600; padding: 4px 0; }

@@ -1,4 +1,5 @@
 import type { RunEnvironment } from "../../harness/results/types.ts";
+import { driverOf } from "../driver-info.ts";
 import type { LoadedRun } from "../load.ts";
 import { esc } from "./escape.ts";
 
@@ -45,7 +46,7 @@ export function environmentSectionHtml(runs: LoadedRun[]): string {
           Object.entries(r.appConfig)
             .map(([k, v]) => `${k}=${v ?? "none"}`)
             .join(" "),
-        )}</td><td>${esc(r.driver)}</td><td>${esc(r.window.startedAt)}</td><td class="num">${esc(r.window.durationS)}</td></tr>`,
+        )}</td><td>${esc(driverOf(r).name)}</td><td>${esc(r.window.startedAt)}</td><td class="num">${esc(r.window.durationS)}</td></tr>`,
     );
     return (
       `<div class="env-run"><h3>${esc(env.runId)}</h3>` +

@@ -1,14 +1,18 @@
 import { collectAlerts } from "../alerts.ts";
 import { renderPairingCharts } from "../charts/index.ts";
 import { type ClaimRun, evaluateClaims } from "../claims.ts";
+import { reportRttMs } from "../round-trips.ts";
 import type { ReportView } from "../view.ts";
+import { agreementSectionHtml } from "./agreement.ts";
 import { auditSectionHtml, warningsSectionHtml } from "./audit.ts";
 import { bannerHtml } from "./banner.ts";
+import { capacitySectionHtml } from "./capacity.ts";
 import { scenarioChartsHtml } from "./charts.ts";
 import { claimsSectionHtml } from "./claims.ts";
 import { CSS } from "./css.ts";
 import { environmentSectionHtml } from "./environment.ts";
 import { esc, slug } from "./escape.ts";
+import { roundTripsSectionHtml } from "./round-trips.ts";
 import { topologySectionHtml } from "./topology.ts";
 import { verdictSectionHtml } from "./verdict-table.ts";
 
@@ -33,11 +37,15 @@ function headerHtml(view: ReportView): string {
 }
 
 function navHtml(view: ReportView): string {
+  const capacity = view.pairings.some((p) => p.left.result?.capacity || p.right.result?.capacity);
   const links = [
+    ...(capacity ? [["capacity", "Capacity"]] : []),
     ["verdict", "Verdict"],
     ["claims", "Claims"],
     ...view.pairings.map((p) => [`scenario-${slug(p.id)}`, p.title]),
+    ["round-trips", "Round trips (model)"],
     ["audit", "Audit"],
+    ...(agreementSectionHtml(view) ? [["drivers", "Drivers"]] : []),
     ...(view.runs.some((r) => r.summary.results.some((x) => x.topology && x.topology.mode !== "local"))
       ? [["topology", "Topology"]]
       : []),
@@ -47,8 +55,11 @@ function navHtml(view: ReportView): string {
   return `<nav class="toc">${links.map(([id, t]) => `<a href="#${esc(id)}">${esc(t)}</a>`).join("")}</nav>`;
 }
 
-/** The whole self-contained report page (inline CSS, charts as PNG data URLs, no scripts, no network). */
-export function buildReportHtml(view: ReportView): string {
+/**
+ * The whole self-contained report page (inline CSS, charts as PNG data URLs, no scripts, no network).
+ * `rttMs`: the round-trip time the latency projection assumes (default: the run's `--rtt-ms`).
+ */
+export function buildReportHtml(view: ReportView, opts: { rttMs?: number } = {}): string {
   const alerts = collectAlerts(view);
   const claims = evaluateClaims(claimRuns(view));
   const scenarios = view.pairings.map((p) => scenarioChartsHtml(p, renderPairingCharts(p)));
@@ -60,10 +71,13 @@ ${headerHtml(view)}
 ${navHtml(view)}
 <main>
 ${bannerHtml(alerts)}
+${capacitySectionHtml(view)}
 ${verdictSectionHtml(view)}
 ${claimsSectionHtml(claims)}
 ${scenarios.join("\n")}
+${roundTripsSectionHtml(view, reportRttMs(view, opts.rttMs))}
 ${auditSectionHtml(view)}
+${agreementSectionHtml(view)}
 ${topologySectionHtml(view)}
 ${warningsSectionHtml(view, alerts)}
 ${environmentSectionHtml(view.runs)}

@@ -38,7 +38,9 @@ export declare function vuSizing(
   peakRate: number,
   journey: Journey,
   limits?: VuLimits,
-): { preAllocatedVUs: number; maxVUs: number };
+): { preAllocatedVUs: number; maxVUs: number; expectedJourneyS: number };
+export declare const MAX_JOURNEYS_IN_FLIGHT: number;
+export declare const EXPECTED_REQUEST_MS: number;
 export declare function k6Threshold(expr: string): { metric: string; expression: string };
 export declare function k6Thresholds(exprs: string[]): Record<string, string[]>;
 export type K6Phase = "all" | "warmup" | "measure";

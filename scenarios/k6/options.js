@@ -34,18 +34,39 @@ export function requestsPerJourney(journey) {
 }
 
 /**
- * VUs an arrival-rate scenario needs: k6 starts each journey on an idle VU and drops it (`dropped_iterations`)
- * when none is left, so VUs = rate x journey time. Pre-allocate for fast answers (25 ms a request), allow up to
- * 500 ms a request before dropping; both capped because each VU costs k6 about a megabyte of memory.
+ * The embedded driver's bound on journeys in flight (harness/driver `MAX_JOURNEYS_IN_FLIGHT`, equal by test): an
+ * arrival beyond it is dropped by either driver. k6 holds one journey per VU, so this is k6's maxVUs.
+ * Measured with bench/k6-vus.ts (k6 v1.3.0): 0.3 MB of RSS and 2.7 ms of start-up per VU with this script, so
+ * 10,000 VUs cost k6 about 3 GB: affordable, so neither bound had to be lowered.
+ */
+export const MAX_JOURNEYS_IN_FLIGHT = 10000;
+
+/**
+ * Per-request time the pre-allocation plans for: ~10x a healthy answer. Both ways of missing cost, measured on the
+ * shared 2-core machine (quick flash sale, k6 v1.3.0):
+ * - too few: k6 starts VUs beyond the pre-allocated one at a time during the load (23 in 12 s) and drops journeys
+ *   meanwhile (1,327 at 300/s when overloaded requests made journeys last 7.3 s; no sizing short of that helps);
+ * - too many: k6 hands arrivals to every idle VU in turn and each VU opens its own connection, so a big pool is a
+ *   storm of connects during the window: at 80/s, 616 VUs (1 s a request) gave p50 42.9 ms against the embedded
+ *   driver's 13.9 ms (connects p99 378 ms); 100 VUs gave 3.04 against 2.97 ms.
+ */
+export const EXPECTED_REQUEST_MS = 250;
+
+/**
+ * VUs for an arrival-rate scenario. k6 starts each journey on an idle VU and drops it (`dropped_iterations`) when
+ * none is free; VUs beyond `preAllocatedVUs` are initialised one at a time while the test runs (tens of ms each
+ * on a busy machine), so a sudden need for VUs becomes drops. Hence: `preAllocatedVUs` by Little's law (peak
+ * rate x expected journey duration, `EXPECTED_REQUEST_MS` per request plus think time), `maxVUs` the embedded
+ * driver's in-flight bound, so both drivers drop under the same condition: that many journeys in flight.
+ * `limits` overrides: `{ maxVUs, preAllocatedVUs }` (the harness passes its driver's bound as maxVUs).
  */
 export function vuSizing(peakRate, journey, limits) {
   const steps = requestsPerJourney(journey);
-  const journeyS = (perRequestMs) => (steps * (perRequestMs + journey.thinkMs)) / 1000;
-  const maxCap = limits && limits.maxVUs > 0 ? limits.maxVUs : 2000;
-  const preCap = limits && limits.preAllocatedVUs > 0 ? limits.preAllocatedVUs : Math.min(maxCap, 500);
-  const pre = Math.min(preCap, Math.max(5, Math.ceil(peakRate * journeyS(25))));
-  const max = Math.max(pre, Math.min(maxCap, Math.ceil(peakRate * journeyS(500))));
-  return { preAllocatedVUs: pre, maxVUs: max };
+  const expectedJourneyS = (steps * (EXPECTED_REQUEST_MS + journey.thinkMs)) / 1000;
+  const max = limits && limits.maxVUs > 0 ? limits.maxVUs : MAX_JOURNEYS_IN_FLIGHT;
+  const little = Math.max(5, Math.ceil(peakRate * expectedJourneyS));
+  const pre = Math.min(max, limits && limits.preAllocatedVUs > 0 ? limits.preAllocatedVUs : little);
+  return { preAllocatedVUs: pre, maxVUs: max, expectedJourneyS: expectedJourneyS };
 }
 
 function arrivalScenario(startRate, stages, journey, limits, startS) {

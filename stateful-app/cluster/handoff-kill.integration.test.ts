@@ -50,7 +50,7 @@ it("SIGKILL of the old owner in the middle of a hand-off: no loss, no double sal
   await waitFor(
     "an old owner in the middle of a hand-off",
     async () => {
-      for (const n of nodes) if ((await releasing(n.url)) > 0) victim = n;
+      for (const n of nodes) if ((await releasing(n.metricsUrl)) > 0) victim = n;
       return victim !== undefined;
     },
     10_000,

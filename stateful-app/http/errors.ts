@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import type { Logger } from "pino";
+import { overloadedResponse } from "../../contract/admission.ts";
 import { ApiError, errorBody } from "../../contract/index.ts";
-import { isRetriable, ShardNotLocalError } from "../runtime/index.ts";
+import { isRetriable, MailboxFullError, ShardNotLocalError } from "../runtime/index.ts";
 import { ClientAbortedError } from "./body.ts";
 
 /** A 503 `unavailable` with Retry-After (whole seconds, at least 1): the contract's one retriable answer. */
@@ -23,13 +24,16 @@ export function httpErrorCounters(): HttpErrorCounters {
 }
 
 /**
- * Maps what a handler threw to the contract's error shape: `ApiError` as is, runtime errors after which a retry
+ * Maps what a handler threw to the contract's error shape: `ApiError` as is, a full mailbox to the overload 503
+ * (`contract/admission.ts`), runtime errors after which a retry
  * is safe (stale actor, shard moved, shutdown) to 503, a client that hung up mid-body to a 400 logged at debug
  * level (its doing, not the server's), anything else to a logged 500.
  */
 export function errorHandler(logger: Logger, counters: HttpErrorCounters = httpErrorCounters()) {
   return (err: Error, c: Context): Response => {
     if (err instanceof ApiError) return c.json(err.toBody(), err.status as 400);
+    // Counted by the actor system (`runtime.mailboxFull`).
+    if (err instanceof MailboxFullError) return overloadedResponse();
     if (isRetriable(err)) {
       return unavailable(c, err instanceof ShardNotLocalError ? err.retryAfterMs : 200, err.message);
     }

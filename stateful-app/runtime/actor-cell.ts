@@ -83,6 +83,11 @@ export class ActorCell implements ActorContext<unknown, unknown, unknown> {
     );
   }
 
+  /** Commands queued and not yet taken by a turn. */
+  get mailboxDepth(): number {
+    return this.queue.length;
+  }
+
   /** The write-behind append in flight (async mode), if any. */
   get pendingWrite(): Promise<void> | null {
     return this.writing;

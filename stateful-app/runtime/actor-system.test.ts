@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import type { ActorBehavior } from "./actor.ts";
 import { ActorSystem } from "./actor-system.ts";
-import { ActorStoppedError, ShardNotLocalError } from "./errors.ts";
+import { ActorStoppedError, MailboxFullError, ShardNotLocalError } from "./errors.ts";
 import type { AppendGuard, Journal, JournalRow } from "./journal.ts";
 import { MemoryJournal } from "./memory-journal.ts";
 import { LocalPlacement } from "./placement.ts";
@@ -269,5 +269,19 @@ describe("actor runtime", () => {
     await assert.rejects(queued, ShardNotLocalError);
     journal.open();
     assert.equal(await inFlight, 2, "the turn handed to the journal still gets its reply after the commit");
+  });
+
+  it("mailbox bound: asks past mailboxMax fail at once with MailboxFullError, the queued ones are served", async () => {
+    const sys = system(new MemoryJournal(), { mailboxMax: 3 });
+    // A new activation recovers from the journal first (async): meanwhile every command queues.
+    const asks = Array.from({ length: 6 }, (_, i) => sys.ask<number>("list", "m", { type: "add", item: String(i) }));
+    const settled = await Promise.allSettled(asks);
+    assert.deepEqual(
+      settled.map((r) => r.status),
+      ["fulfilled", "fulfilled", "fulfilled", "rejected", "rejected", "rejected"],
+    );
+    for (const r of settled) if (r.status === "rejected") assert.ok(r.reason instanceof MailboxFullError);
+    assert.equal(sys.stats().mailboxFull, 3);
+    assert.equal(await sys.ask("list", "m", { type: "add", item: "late" }), 4, "admitted again once drained");
   });
 });

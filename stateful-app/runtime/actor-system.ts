@@ -1,6 +1,12 @@
 import { type AnyBehavior, actorKey } from "./actor.ts";
 import { ActorCell, type CellHost, type PersistenceMode } from "./actor-cell.ts";
-import { ActorStoppedError, JournalConflictError, JournalFencedError, ShardNotLocalError } from "./errors.ts";
+import {
+  ActorStoppedError,
+  JournalConflictError,
+  JournalFencedError,
+  MailboxFullError,
+  ShardNotLocalError,
+} from "./errors.ts";
 import type { Journal, JournalStats } from "./journal.ts";
 import type { Placement } from "./placement.ts";
 
@@ -14,6 +20,11 @@ export interface ActorSystemOptions {
   idleMs?: number;
   /** Most commands per turn. Default 512. */
   maxBatch?: number;
+  /**
+   * Most commands one actor's mailbox may hold: `ask` beyond it fails at once with `MailboxFullError` (the hot
+   * actor of a flash sale sheds instead of queueing without bound). `tell` is never refused. 0 (default): no bound.
+   */
+  mailboxMax?: number;
   /** Called when an actor stops on an error (conflict, fenced, failed recovery or snapshot). */
   onError?: (key: string, reason: string, err: unknown) => void;
 }
@@ -49,6 +60,8 @@ export interface RuntimeStats {
   shardStops: number;
   messages: number;
   turns: number;
+  /** Asks refused because the actor's mailbox was full (`mailboxMax`). */
+  mailboxFull: number;
   journal: JournalStats;
 }
 
@@ -64,6 +77,7 @@ export class ActorSystem {
   private readonly byShard = new Map<number, Set<ActorCell>>();
   private readonly host: CellHost;
   private readonly idleMs: number;
+  private readonly mailboxMax: number;
   private readonly sweeper: NodeJS.Timeout;
   private readonly counters = {
     activations: 0,
@@ -72,6 +86,7 @@ export class ActorSystem {
     passivations: 0,
     staleStops: 0,
     shardStops: 0,
+    mailboxFull: 0,
   };
   /** Actors whose `fresh` hint proved wrong: always recovered from the journal. */
   private readonly notFresh = new Set<string>();
@@ -81,6 +96,7 @@ export class ActorSystem {
   constructor(private readonly opts: ActorSystemOptions) {
     this.mode = opts.mode ?? "sync";
     this.idleMs = opts.idleMs ?? 120_000;
+    this.mailboxMax = opts.mailboxMax ?? 0;
     const onError = opts.onError ?? (() => {});
     this.host = {
       journal: opts.journal,
@@ -114,7 +130,10 @@ export class ActorSystem {
     return new Promise<R>((resolve, reject) => {
       const cell = this.cellFor(kind, id, opts?.fresh === true);
       if (cell instanceof Error) reject(cell);
-      else cell.enqueue(command, resolve as (v: unknown) => void, reject);
+      else if (this.mailboxMax > 0 && cell.mailboxDepth >= this.mailboxMax) {
+        this.counters.mailboxFull++;
+        reject(new MailboxFullError(cell.key, cell.mailboxDepth));
+      } else cell.enqueue(command, resolve as (v: unknown) => void, reject);
     });
   }
 

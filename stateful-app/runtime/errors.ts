@@ -41,6 +41,21 @@ export class ShardNotLocalError extends Error {
   }
 }
 
+/**
+ * The actor's mailbox holds `ActorSystemOptions.mailboxMax` commands already: the message is refused before it
+ * queues (admission control, answered with the overload 503 by the HTTP layer). Not `isRetriable`: the client
+ * should back off (Retry-After), not retry at once.
+ */
+export class MailboxFullError extends Error {
+  constructor(
+    readonly key: string,
+    readonly depth: number,
+  ) {
+    super(`actor ${key}: mailbox full (${depth} commands queued)`);
+    this.name = "MailboxFullError";
+  }
+}
+
 /** True for every runtime error after which a client may simply retry. */
 export function isRetriable(err: unknown): boolean {
   return (

@@ -19,6 +19,7 @@ export {
   isRetriable,
   JournalConflictError,
   JournalFencedError,
+  MailboxFullError,
   ShardNotLocalError,
 } from "./errors.ts";
 export { GroupCommit, type GroupCommitOptions } from "./group-commit.ts";

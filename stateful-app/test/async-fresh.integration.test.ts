@@ -21,16 +21,19 @@ interface Metrics {
 describe("async persistence: fresh activations", () => {
   let stack: Stack;
   let http: Http;
+  let metricsHttp: Http;
   let db: pg.Pool;
-  const metrics = async () => (await http.send("GET", "/metrics")).json as Metrics;
+  const metrics = async () => (await metricsHttp.send("GET", "/metrics")).json as Metrics;
 
   before(async () => {
     stack = await startStack({ app: "stateful", nodes: 1, persistence: "async", env: SINGLE_NODE });
     http = new Http(stack.nodes[0]?.url ?? "");
+    metricsHttp = new Http(stack.nodes[0]?.metricsUrl ?? "");
     db = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
   });
   after(async () => {
     await http?.close();
+    await metricsHttp?.close();
     await db?.end();
     await stack?.stop();
   });

@@ -10,11 +10,16 @@ const HOLDS = 50;
 const WINDOW_MS = 3_000;
 
 /** Waits until the node's journal has committed at least `events` events (the async create of the event). */
-async function committed(http: Http, events: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const metrics = (await http.send("GET", "/metrics")).json as { runtime: { journal: { eventsWritten: number } } };
-    if (metrics.runtime.journal.eventsWritten >= events) return;
-    await sleep(50);
+async function committed(metricsUrl: string, events: number): Promise<void> {
+  const http = new Http(metricsUrl);
+  try {
+    for (let i = 0; i < 200; i++) {
+      const metrics = (await http.send("GET", "/metrics")).json as { runtime: { journal: { eventsWritten: number } } };
+      if (metrics.runtime.journal.eventsWritten >= events) return;
+      await sleep(50);
+    }
+  } finally {
+    await http.close();
   }
   throw new Error("the journal never committed");
 }
@@ -63,7 +68,7 @@ describe("async (write-behind) persistence", () => {
     const http = new Http(node.url);
     clients.push(http);
     const eventId = await createEvent(http, HOLDS);
-    await committed(http, 1);
+    await committed(node.metricsUrl, 1);
     const acked = await holdAll(http, eventId, HOLDS);
     await stack.killNode(node.id, "SIGKILL");
 

@@ -44,12 +44,15 @@ for (const [name, env] of [
   describe(`client aborts mid-request (${name})`, () => {
     let stack: Stack;
     let direct: Http;
+    let metrics: Http;
     before(async () => {
       stack = await startStack({ app: "stateful", nodes: 1, env });
       direct = new Http(stack.nodes[0]?.url ?? "");
+      metrics = new Http(stack.nodes[0]?.metricsUrl ?? "");
     });
     after(async () => {
       await direct?.close();
+      await metrics?.close();
       await stack?.stop();
     });
 
@@ -61,7 +64,7 @@ for (const [name, env] of [
       await abortMidBody(node.url, `/events/${eventId}/holds/A-1.x/confirm`);
       let counters: HttpCounters["http"] = { serverErrors: 0, clientAborts: 0 };
       for (let i = 0; i < 50 && counters.clientAborts < 2; i++) {
-        counters = ((await direct.send("GET", "/metrics")).json as HttpCounters).http;
+        counters = ((await metrics.send("GET", "/metrics")).json as HttpCounters).http;
         await sleep(50);
       }
       assert.deepEqual(counters, { serverErrors: 0, clientAborts: 2 });

@@ -5,5 +5,5 @@ import { Redis } from "ioredis";
  * into 503 answers rather than hanging requests.
  */
 export function createRedis(url: string, name: string): Redis {
-  return new Redis(url, { connectionName: name, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  return new Redis(url, { connectionName: name, maxRetriesPerRequest: 2, enableAutoPipelining: false });
 }

@@ -12,4 +12,5 @@ export {
   type SeatRef,
   type SoldSeat,
   type Store,
+  seatListJson,
 } from "./store.ts";

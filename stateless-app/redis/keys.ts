@@ -23,7 +23,21 @@ export interface EventKeys {
 
 export const PENDING_KEY = "sl:pending";
 
+// Every request names its event's keys: built once per event (a few events are hot), not per request. Cleared
+// when it grows, so a client sending many event ids cannot grow it without bound.
+const cache = new Map<string, EventKeys>();
+
 export function eventKeys(eventId: string): EventKeys {
+  let keys = cache.get(eventId);
+  if (keys === undefined) {
+    if (cache.size >= 1024) cache.clear();
+    keys = buildKeys(eventId);
+    cache.set(eventId, keys);
+  }
+  return keys;
+}
+
+function buildKeys(eventId: string): EventKeys {
   const p = `sl:{${eventId}}:`;
   return {
     meta: `${p}meta`,

@@ -69,6 +69,22 @@ export function parsePendingMember(m: string): BookingRow | undefined {
   return eventId && seatId && bookingId && userId ? { eventId, seatId, bookingId, userId } : undefined;
 }
 
+/**
+ * `{"seats":[{"seatId":..,"status":..},...]}` from a packed list, written directly: seat ids are a section id
+ * (`[A-Za-z0-9_-]`) and a number, statuses are words, so nothing needs escaping, and no array of objects is built
+ * only to be serialised.
+ */
+export function seatListJson(packed: string): string {
+  if (packed === "") return '{"seats":[]}';
+  const parts = packed.split(",");
+  let out = '{"seats":[';
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    if (i > 0) out += ",";
+    out += `{"seatId":"${parts[i]}","status":"${parts[i + 1]}"}`;
+  }
+  return `${out}]}`;
+}
+
 /** The app's Redis operations: one round trip each (one script, or one plain command). */
 export type Store = ReturnType<typeof createStore>;
 
@@ -103,18 +119,18 @@ export function createStore(redis: Redis) {
       return code === 1 ? { capacity: Number(capacity), held: Number(held), sold: Number(sold) } : undefined;
     },
 
-    /** Undefined when the event is not loaded. */
-    async seats(
+    /**
+     * The seats as the script packs them, `"seatId,status,seatId,status,..."` ("" for none); undefined when the
+     * event is not loaded. `seatListJson` turns it into the answer.
+     */
+    async seatsPacked(
       eventId: string,
       q: { status?: SeatStatus | undefined; section?: string | undefined; limit: number },
-    ): Promise<Array<{ seatId: string; status: SeatStatus }> | undefined> {
+    ): Promise<string | undefined> {
       const k = eventKeys(eventId);
       const keys = [k.meta, k.free, k.held, k.exp, k.sold, k.seatPrefix];
-      const r = (await run("seats", keys, [q.status ?? "", q.section ?? "", q.limit])) as Array<number | string>;
-      if (r[0] !== 1) return undefined;
-      const seats: Array<{ seatId: string; status: SeatStatus }> = [];
-      for (let i = 1; i + 1 < r.length; i += 2) seats.push({ seatId: String(r[i]), status: r[i + 1] as SeatStatus });
-      return seats;
+      const r = (await run("seats", keys, [q.status ?? "", q.section ?? "", q.limit])) as [number, string?];
+      return r[0] === 1 ? (r[1] ?? "") : undefined;
     },
 
     /** The seat key's value ("H|..." / "S|token|user") or null. */

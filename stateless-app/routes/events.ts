@@ -1,8 +1,10 @@
 import type { Hono } from "hono";
-import { CreateEventRequest, parseOrThrow, SeatsQuery } from "../../contract/index.ts";
+import { CreateEventRequest, parseOrThrow, parseSeatsQuery } from "../../contract/index.ts";
 import { readJson } from "../body.ts";
 import type { Service } from "../service.ts";
 import { eventIdParam } from "./params.ts";
+
+const JSON_TYPE = { "content-type": "application/json" } as const;
 
 /** `PUT /events/{eventId}`, `GET /events/{eventId}`, `GET /events/{eventId}/seats`. */
 export function eventRoutes(app: Hono, svc: Service): void {
@@ -17,7 +19,7 @@ export function eventRoutes(app: Hono, svc: Service): void {
 
   app.get("/events/:eventId/seats", async (c) => {
     const eventId = eventIdParam(c);
-    const query = parseOrThrow(SeatsQuery, c.req.query(), "query");
-    return c.json(await svc.seats(eventId, query));
+    const query = parseSeatsQuery(c.req.query());
+    return c.body(await svc.seatsJson(eventId, query), 200, JSON_TYPE);
   });
 }

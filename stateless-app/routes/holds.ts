@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { ConfirmRequest, HoldRequest, parseOrThrow } from "../../contract/index.ts";
+import { parseConfirmRequest, parseHoldRequest } from "../../contract/index.ts";
 import { readJson } from "../body.ts";
 import type { Service } from "../service.ts";
 import { eventIdParam, generatedIdParam } from "./params.ts";
@@ -8,7 +8,7 @@ import { eventIdParam, generatedIdParam } from "./params.ts";
 export function holdRoutes(app: Hono, svc: Service): void {
   app.post("/events/:eventId/holds", async (c) => {
     const eventId = eventIdParam(c);
-    const body = parseOrThrow(HoldRequest, await readJson(c));
+    const body = parseHoldRequest(await readJson(c));
     return c.json(await svc.hold(eventId, body), 201);
   });
 
@@ -17,7 +17,7 @@ export function holdRoutes(app: Hono, svc: Service): void {
     const id = generatedIdParam(c, "holdId");
     const body = await readJson(c, true);
     // The optional body only carries a request id; confirm is idempotent by hold, so it is validated, not used.
-    if (body !== undefined) parseOrThrow(ConfirmRequest, body);
+    if (body !== undefined) parseConfirmRequest(body);
     return c.json(await svc.confirm(eventId, id));
   });
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { LIMITS } from "../../limits.ts";
-import { EventLayout, Hold } from "../../schemas.ts";
+import { Booking, EventLayout, Hold } from "../../schemas.ts";
 import { freshId } from "../api.ts";
-import type { Method } from "../client.ts";
+import type { Method, SendOptions } from "../client.ts";
 import type { SuiteContext } from "../context.ts";
 import { expectError, expectOk } from "../expect.ts";
 
@@ -115,6 +115,48 @@ export function badInputCases({ api, test }: SuiteContext): void {
       if (raw !== "") expectError(await api.confirm(eventId, hold.holdId, { raw }), "invalid_request", "body");
     }
     await api.expectCounts(eventId, { available: 9, held: 1, sold: 0 });
+  });
+
+  test("a body sent as anything but JSON: 415 unsupported_media_type naming content-type, nothing written", async () => {
+    const eventId = await api.createEvent();
+    const held = await api.holdOk(eventId, "A-1");
+    const hold = JSON.stringify({ seatId: "A-2", userId: "dave", requestId: freshId("r") });
+    const wrong: SendOptions[] = [
+      { raw: hold, headers: { "content-type": "text/plain" } },
+      { raw: hold, headers: { "content-type": "text/plain;charset=UTF-8" } },
+      { raw: "seatId=A-2&userId=dave&requestId=r", headers: { "content-type": "application/x-www-form-urlencoded" } },
+      { raw: hold, headers: { "content-type": "multipart/form-data; boundary=x" } },
+      { raw: hold, headers: { "content-type": "application/jsonp" } },
+      { raw: hold, omitContentType: true },
+    ];
+    const newEvent = freshId("ev");
+    const layout = JSON.stringify({ sections: [section] });
+    for (const opts of wrong) {
+      expectError(await api.hold(eventId, undefined, opts), "unsupported_media_type", "content-type");
+      expectError(
+        await client.send("PUT", `/events/${newEvent}`, { ...opts, raw: layout }),
+        "unsupported_media_type",
+        "content-type",
+      );
+      expectError(
+        await api.confirm(eventId, held.holdId, { ...opts, raw: "{}" }),
+        "unsupported_media_type",
+        "content-type",
+      );
+    }
+    expectError(await api.summary(newEvent), "not_found", "eventId");
+    await api.expectCounts(eventId, { available: 9, held: 1, sold: 0 });
+    // JSON with parameters, in any case, and a bodiless confirm without the header are accepted.
+    const accepted: Array<[string, string]> = [
+      ["A-2", "application/json; charset=utf-8"],
+      ["A-3", "Application/JSON"],
+    ];
+    for (const [seatId, type] of accepted) {
+      const raw = JSON.stringify({ seatId, userId: "dave", requestId: freshId("r") });
+      expectOk(await api.hold(eventId, undefined, { raw, headers: { "content-type": type } }), 201, Hold);
+    }
+    expectOk(await api.confirm(eventId, held.holdId, { omitContentType: true }), 200, Booking);
+    await api.expectCounts(eventId, { available: 7, held: 2, sold: 1 });
   });
 
   test("bodies over 64 KiB: 413 payload_too_large (also chunked), exactly 64 KiB is accepted", async () => {

@@ -3,7 +3,17 @@ import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import type { IService } from "kubernetes-models/v1/Service";
 import type { AppName } from "../../../harness/results/types.ts";
-import { APP_PORT, appLabels, databaseUrl, labels, REDIS_PORT, SECRETS, SERVICE, selector } from "./meta.ts";
+import {
+  APP_PORT,
+  appLabels,
+  databaseUrl,
+  labels,
+  METRICS_PORT,
+  REDIS_PORT,
+  SECRETS,
+  SERVICE,
+  selector,
+} from "./meta.ts";
 import { appContainer, env, fieldEnv, postgresPasswordEnv, resources, secretEnv } from "./pods.ts";
 
 /** Sizes of one app process: the same for both apps, so neither is given more room. */
@@ -31,8 +41,8 @@ function headless(name: string, component: string): IService {
 
 /**
  * Every app process's `/metrics`, for an in-cluster scraper: a Service of its own, headless (one address per
- * pod). HAProxy's public frontend refuses /metrics, so it never leaves the namespace through the load balancer.
- * TODO(issue 16 item 4): when the apps serve /metrics on a port of its own, target that port here.
+ * pod), on the pods' `metrics` port (METRICS_PORT), which HAProxy never forwards to; its public frontend also
+ * refuses /metrics, so the figures never leave the namespace through the load balancer.
  */
 export function metricsService(app: AppName): IService {
   return {
@@ -41,12 +51,16 @@ export function metricsService(app: AppName): IService {
     metadata: {
       name: SERVICE.appMetrics,
       labels: labels(SERVICE.appMetrics),
-      annotations: { "prometheus.io/scrape": "true", "prometheus.io/path": "/metrics", "prometheus.io/port": "8080" },
+      annotations: {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/path": "/metrics",
+        "prometheus.io/port": String(METRICS_PORT),
+      },
     },
     spec: {
       clusterIP: "None",
       selector: { "statebench.dev/app": app },
-      ports: [{ name: "metrics", port: APP_PORT, targetPort: "http" }],
+      ports: [{ name: "metrics", port: METRICS_PORT, targetPort: "metrics" }],
     },
   };
 }
@@ -78,7 +92,13 @@ export function statelessObjects(o: { replicas: number; workers: number }): Arra
           terminationGracePeriodSeconds: 30,
           containers: [
             {
-              ...appContainer({ name: role, entry, env: [...dbEnv, ...extra], resources: APP_RESOURCES }),
+              ...appContainer({
+                name: role,
+                entry,
+                env: [...dbEnv, ...extra],
+                resources: APP_RESOURCES,
+                metrics: true,
+              }),
               lifecycle: preStop,
             },
           ],
@@ -125,6 +145,7 @@ export function statefulObjects(o: {
                 name: "node",
                 entry: "stateful-app/main.ts",
                 resources: APP_RESOURCES,
+                metrics: true,
                 env: [
                   postgresPasswordEnv(),
                   env("DATABASE_URL", databaseUrl("stateful")),

@@ -16,6 +16,11 @@ export const K6_IMAGE = "grafana/k6:0.48.0";
 
 /** Every app process listens on this port (PORT), HAProxy's public frontend too. */
 export const APP_PORT = 8080;
+/**
+ * Every app process serves `/metrics` here (METRICS_PORT), never on APP_PORT: HAProxy forwards APP_PORT only, and
+ * scrapers reach each pod through the headless app-metrics Service. 9464: the Prometheus exporter convention.
+ */
+export const METRICS_PORT = 9464;
 /** HAProxy's stats page and Prometheus exporter: a separate port and Service, never the public one. */
 export const STATS_PORT = 8404;
 /** HAProxy's runtime API, pod-local (the lb-sync sidecar only): bound to 127.0.0.1, exposed by no Service. */

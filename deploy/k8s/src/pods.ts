@@ -2,7 +2,7 @@ import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements";
-import { APP_IMAGE, APP_PORT, SECRETS } from "./meta.ts";
+import { APP_IMAGE, APP_PORT, METRICS_PORT, SECRETS } from "./meta.ts";
 
 /** A literal env var. */
 export const env = (name: string, value: string): IEnvVar => ({ name, value });
@@ -52,7 +52,8 @@ export const restricted = {
 
 /**
  * An app process: `deploy/entrypoint.sh <entry>` (the image's ENTRYPOINT), the env the harness sets
- * (harness/stack/apps.ts), the API port named `http`, /health probes.
+ * (harness/stack/apps.ts), the API port named `http`, /health probes, and with `metrics` `/metrics` on a port
+ * of its own named `metrics` (METRICS_PORT), off the API port HAProxy forwards to.
  */
 export function appContainer(o: {
   name: string;
@@ -60,13 +61,24 @@ export function appContainer(o: {
   env: IEnvVar[];
   resources: IResourceRequirements;
   probes?: boolean;
+  metrics?: boolean;
 }): IContainer {
+  const metrics = o.metrics === true;
   return {
     name: o.name,
     image: APP_IMAGE,
     args: [o.entry],
-    env: [env("HOST", "0.0.0.0"), env("PORT", String(APP_PORT)), env("LOG_LEVEL", "warn"), ...o.env],
-    ports: [{ name: "http", containerPort: APP_PORT }],
+    env: [
+      env("HOST", "0.0.0.0"),
+      env("PORT", String(APP_PORT)),
+      ...(metrics ? [env("METRICS_PORT", String(METRICS_PORT))] : []),
+      env("LOG_LEVEL", "warn"),
+      ...o.env,
+    ],
+    ports: [
+      { name: "http", containerPort: APP_PORT },
+      ...(metrics ? [{ name: "metrics", containerPort: METRICS_PORT }] : []),
+    ],
     resources: o.resources,
     securityContext: { ...restricted, runAsUser: 1000, runAsGroup: 1000 },
     ...(o.probes === false ? {} : healthProbes()),

@@ -18,8 +18,8 @@ const ready = (failureThreshold: number, periodSeconds: number) => ({
 
 /**
  * PostgreSQL 15 as the harness runs it: durable (fsync and synchronous commit are the defaults), pg_stat_statements
- * preloaded, max_connections 300. Password authentication (scram-sha-256) for every network connection, from the
- * `statebench-postgres` Secret; only the server's own container reaches the local socket. A StatefulSet with a
+ * preloaded, max_connections 300. Password authentication (scram-sha-256) for every connection, TCP and the local
+ * socket alike, from the `statebench-postgres` Secret. A StatefulSet with a
  * volume claim, so a rescheduled pod keeps its data.
  */
 export function postgresObjects(): [IConfigMap, IService, IStatefulSet] {
@@ -59,9 +59,10 @@ export function postgresObjects(): [IConfigMap, IService, IStatefulSet] {
                 env("POSTGRES_USER", DB_USER),
                 postgresPasswordEnv(),
                 env("POSTGRES_DB", DB_USER),
-                // No trust over the network: every TCP client gives the password.
+                // No trust anywhere: every client gives the password, over TCP and on the container's own socket
+                // (the image's initdb trusts local connections otherwise), as compose.yaml and the harness do.
                 env("POSTGRES_HOST_AUTH_METHOD", "scram-sha-256"),
-                env("POSTGRES_INITDB_ARGS", "--auth-host=scram-sha-256"),
+                env("POSTGRES_INITDB_ARGS", "--auth-local=scram-sha-256 --auth-host=scram-sha-256"),
                 // A subfolder: a fresh volume's root may hold lost+found, which initdb refuses.
                 env("PGDATA", "/var/lib/postgresql/data/pgdata"),
               ],

@@ -75,7 +75,7 @@ export function shardOfSeat(eventId: string, seatId: string, shards = 128): numb
 export async function routingTotals(stack: Stack): Promise<Record<string, number>> {
   const totals: Record<string, number> = {};
   for (const n of stack.nodes) {
-    const res = await call(n.url, "GET", "/metrics");
+    const res = await call(n.metricsUrl, "GET", "/metrics");
     const routing = (res?.json as { cluster?: { routing?: Record<string, number> } } | undefined)?.cluster?.routing;
     for (const [k, v] of Object.entries(routing ?? {})) totals[k] = (totals[k] ?? 0) + v;
   }
