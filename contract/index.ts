@@ -6,5 +6,6 @@ export * from "./errors.ts";
 export * from "./fast-parse.ts";
 export * from "./ids.ts";
 export * from "./limits.ts";
+export * from "./prometheus.ts";
 export * from "./schemas.ts";
 export * from "./validate.ts";

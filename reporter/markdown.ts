@@ -5,6 +5,7 @@ import { evaluateClaims } from "./claims.ts";
 import { formatNumber, formatRatio } from "./format.ts";
 import { shellQuote } from "./html/environment.ts";
 import { claimRuns } from "./html/page.ts";
+import { topologyMarkdown } from "./html/topology.ts";
 import type { LoadedRun } from "./load.ts";
 import { reportRttMs, roundTripCaveat, roundTripRows } from "./round-trips.ts";
 import { type VerdictRow, verdictRows } from "./verdict.ts";
@@ -108,6 +109,7 @@ export function buildViewMarkdown(view: ReportView, opts: { rttMs?: number } = {
   out.push(...roundTripsMarkdown(view, reportRttMs(view, opts.rttMs)));
   const drivers = agreementMarkdown(view);
   if (drivers) out.push(drivers);
+  out.push(...topologyMarkdown(view));
   const claims = evaluateClaims(claimRuns(view));
   out.push("### Claims of the seed articles", "", "| claim | verdict |", "|---|---|");
   for (const c of claims) out.push(`| ${cellText(c.claim.headline)} | ${c.verdict.replace("-", " ")} |`);

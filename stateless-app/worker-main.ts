@@ -2,7 +2,7 @@
 // REDIS_URL, LOG_LEVEL and PORT, where it serves only GET /health (200 once the Worker runs) and GET /metrics
 // (on METRICS_PORT instead when set, as the API replicas do).
 import { Hono } from "hono";
-import type { Health } from "../contract/index.ts";
+import { type Health, metricsResponse } from "../contract/index.ts";
 import { metricsOffPublicPort, serveMetrics } from "../contract/metrics-port.ts";
 import { loadConfig } from "./config.ts";
 import { notFound } from "./errors.ts";
@@ -35,7 +35,9 @@ app.get("/health", (c) =>
     ? c.json({ status: "ok", app: "stateless", node: config.NODE_ID } satisfies Health)
     : c.json({ error: { code: "unavailable", message: "worker not running" } }, 503),
 );
-app.get("/metrics", async (c) => c.json({ ...(await rt.metrics()), conflicts: w.conflicts() }));
+app.get("/metrics", async (c) =>
+  metricsResponse(c.req.header("accept"), { ...(await rt.metrics()), conflicts: w.conflicts() }),
+);
 const metricsListener =
   config.METRICS_PORT === undefined ? null : await serveMetrics(app, { host: config.HOST, port: config.METRICS_PORT });
 await serveWithShutdown(app, {

@@ -30,6 +30,14 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     console.error(`statebench bench: ${err instanceof Error ? err.message : String(err)}`);
     return 2;
   }
+  if (options.hosts === "netns") {
+    const { netnsSupport } = await import("../infra/index.ts");
+    const ok = netnsSupport();
+    if (!ok.ok) {
+      console.error(`statebench bench --hosts netns: ${ok.reason}`);
+      return 2;
+    }
+  }
   if (options.driver === "k6" || options.agreement) {
     const { findK6 } = await import("../k6/index.ts");
     try {

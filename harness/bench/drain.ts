@@ -1,15 +1,18 @@
 import { request } from "undici";
-import type { Stack } from "../stack/index.ts";
+
+/** App processes by where their `/metrics` is served (its own port, or the public one), now: a node killed or
+ * added meanwhile is missing or present. */
+export type NodeList = () => Array<{ id: string; url: string }>;
 
 /**
  * Waits until no app process reports pending writes (`pendingWrites` in its `/metrics`: the stateless app's
  * queued jobs, the stateful app's unflushed journal events). Returns the seconds it took, or null when it timed
  * out — the audit then runs anyway, and what was not written shows up as lost.
  */
-export async function drainWrites(stack: Stack, timeoutMs = 60_000): Promise<number | null> {
+export async function drainWrites(nodes: NodeList, timeoutMs = 60_000): Promise<number | null> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    const pending = await Promise.all(stack.nodes.filter((n) => n.running()).map((n) => pendingWrites(n.metricsUrl)));
+    const pending = await Promise.all(nodes().map((n) => pendingWrites(n.url)));
     if (pending.every((p) => p === 0)) return (Date.now() - started) / 1000;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -28,11 +31,11 @@ async function pendingWrites(url: string): Promise<number> {
 }
 
 /** Sums a numeric field over the `/metrics` of every running process (e.g. journal counters). */
-export async function sumMetrics(stack: Stack | null, fields: string[]): Promise<Record<string, number>> {
+export async function sumMetrics(nodes: NodeList, fields: string[]): Promise<Record<string, number>> {
   const out: Record<string, number> = Object.fromEntries(fields.map((f) => [f, 0]));
-  for (const n of stack?.nodes.filter((x) => x.running()) ?? []) {
+  for (const n of nodes()) {
     try {
-      const res = await request(`${n.metricsUrl}/metrics`, { headersTimeout: 2000, bodyTimeout: 2000 });
+      const res = await request(`${n.url}/metrics`, { headersTimeout: 2000, bodyTimeout: 2000 });
       const body = (await res.body.json()) as Record<string, unknown>;
       for (const f of fields) out[f] = (out[f] ?? 0) + (typeof body[f] === "number" ? (body[f] as number) : 0);
     } catch {
@@ -46,14 +49,11 @@ export async function sumMetrics(stack: Stack | null, fields: string[]): Promise
  * Numeric `/metrics` fields of each running process, by process id: counters to difference per node, so a node
  * that joins during a window counts from zero and one killed during it drops out instead of going negative.
  */
-export async function metricsByNode(
-  stack: Stack | null,
-  fields: string[],
-): Promise<Map<string, Record<string, number>>> {
+export async function metricsByNode(nodes: NodeList, fields: string[]): Promise<Map<string, Record<string, number>>> {
   const out = new Map<string, Record<string, number>>();
-  for (const n of stack?.nodes.filter((x) => x.running()) ?? []) {
+  for (const n of nodes()) {
     try {
-      const res = await request(`${n.metricsUrl}/metrics`, { headersTimeout: 2000, bodyTimeout: 2000 });
+      const res = await request(`${n.url}/metrics`, { headersTimeout: 2000, bodyTimeout: 2000 });
       const body = (await res.body.json()) as Record<string, unknown>;
       const row: Record<string, number> = {};
       for (const f of fields) if (typeof body[f] === "number") row[f] = body[f] as number;

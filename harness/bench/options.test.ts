@@ -49,4 +49,44 @@ describe("bench options", () => {
     for (const bad of ["-1", "fast", "", "5000"])
       assert.throws(() => parseBenchOptions([`--rtt-ms=${bad}`]), /--rtt-ms: expected a round-trip time/, bad);
   });
+
+  it("--hosts netns and --target remote with its URLs; each mistake names its flag", () => {
+    assert.equal(parseBenchOptions([]).hosts, "local");
+    assert.equal(parseBenchOptions(["--hosts", "netns"]).hosts, "netns");
+    assert.throws(() => parseBenchOptions(["--hosts", "vm"]), /--hosts: expected one of local, netns/);
+    assert.throws(() => parseBenchOptions(["--hosts", "netns", "--driver", "k6"]), /--hosts netns: .*--driver k6/);
+    const remote = parseBenchOptions([
+      "--app",
+      "stateful",
+      "--target",
+      "remote",
+      "--lb-url",
+      "http://10.0.0.1:8080",
+      "--database-url",
+      "postgres://u:p@10.0.0.2:5432/statebench",
+      "--node-url",
+      "a=http://10.0.0.3:3000",
+      "--node-url",
+      "http://10.0.0.4:3000",
+    ]);
+    assert.deepEqual(remote.target, {
+      lb: "http://10.0.0.1:8080",
+      databaseUrl: "postgres://u:p@10.0.0.2:5432/statebench",
+      redisUrl: process.env.REDIS_URL ?? null,
+      nodes: { a: "http://10.0.0.3:3000", "node-2": "http://10.0.0.4:3000" },
+    });
+    assert.equal(parseBenchOptions(["--app", "stateful", "--target", "http://x:1"]).target?.lb, "http://x:1");
+    const r = ["--app", "stateless", "--target", "remote"];
+    assert.throws(() => parseBenchOptions(r), /--target remote: --lb-url URL is required/);
+    assert.throws(() => parseBenchOptions([...r, "--lb-url", "x"]), /--lb-url: expected a URL/);
+    assert.throws(
+      () => parseBenchOptions([...r, "--lb-url", "http://x", "--redis-url", "http://x"]),
+      /--redis-url: expected a redis/,
+    );
+    assert.throws(() => parseBenchOptions(["--lb-url", "http://x"]), /--lb-url: only with --target remote/);
+    assert.throws(
+      () => parseBenchOptions([...r, "--lb-url", "http://x", "--hosts", "netns"]),
+      /--hosts netns: starts its own/,
+    );
+  });
 });

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { lbAdmissionFromEnv } from "../infra/haproxy-config.ts";
 import type { AppName } from "../results/types.ts";
 import { parseRttMs } from "../round-trips/model.ts";
+import type { RemoteUrls } from "./target.ts";
 import { parseThresholds, type Threshold } from "./thresholds.ts";
 
 /** Everything a bench run can be told on the command line. Defaults are resolved here, once. */
@@ -28,8 +29,10 @@ export interface BenchOptions {
   /** `--k6-dashboard`: k6 also writes its web dashboard's HTML report, linked from the report. */
   k6Dashboard: boolean;
   thresholds: Threshold[];
-  /** An already running app (compose, another machine): no private stack, no faults, no cold-restart audit. */
-  target: string | null;
+  /** An already running deployment (compose, other machines): no private stack, no faults, no cold-restart audit. */
+  target: RemoteUrls | null;
+  /** `netns`: the private stack with each component (and the driver) on its own host, a network namespace. */
+  hosts: "local" | "netns";
   outDir: string;
   runId: string;
   seed: number;
@@ -61,7 +64,15 @@ export const BENCH_HELP = `statebench bench [flags]     run scenarios against bo
   --threshold EXPR             SLO, repeatable: "p99<250", "errors<1%", "rps>500"; a broken one exits 99.
                                capacity: latency and errors thresholds replace the search's SLO (default
                                p99<=250, errors<=1%), rps/bookings ones ask that much capacity
-  --target URL                 benchmark an app already running there (compose, another machine)
+  --hosts local|netns          netns: each component (PostgreSQL, Redis, each node, HAProxy, the driver) on its
+                               own host, a network namespace with its own address (root, Linux; default local)
+  --target remote              benchmark a deployment already running elsewhere, given by:
+    --lb-url URL               its load balancer (what clients use)
+    --database-url URL         its PostgreSQL, sampled and audited (default: $DATABASE_URL)
+    --redis-url URL            its Redis, sampled (default: $REDIS_URL)
+    --node-url [ID=]URL        an app process's metrics listener (METRICS_PORT; it answers /health too),
+                               repeatable: its CPU and RSS, pending writes, counters
+  --target URL                 the same with --lb-url URL (PostgreSQL and Redis from the environment)
   --out DIR                    results folder (default results/)
   --run-id ID                  run folder name (default: a timestamp)
   --seed N                     seed of the journeys' random choices (default 1)
@@ -120,6 +131,11 @@ export function parseBenchOptions(argv: string[], now = new Date()): BenchOption
       "k6-dashboard": { type: "boolean" },
       threshold: { type: "string", multiple: true },
       target: { type: "string" },
+      hosts: { type: "string" },
+      "lb-url": { type: "string" },
+      "database-url": { type: "string" },
+      "redis-url": { type: "string" },
+      "node-url": { type: "string", multiple: true },
       out: { type: "string" },
       "run-id": { type: "string" },
       seed: { type: "string" },
@@ -129,16 +145,15 @@ export function parseBenchOptions(argv: string[], now = new Date()): BenchOption
   });
   if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}" (flags start with --)`);
   const app = oneOf("app", values.app, ["stateless", "stateful", "both"] as const, "both");
-  const target = values.target ?? null;
-  if (target !== null) {
-    try {
-      new URL(target);
-    } catch {
-      throw new Error(`--target: expected a URL like http://host:8080, got "${target}"`);
-    }
-    if (app === "both") throw new Error("--target: name the app running there with --app stateless|stateful");
-  }
+  const target = parseTarget(values);
+  if (target !== null && app === "both")
+    throw new Error("--target: name the app running there with --app stateless|stateful");
   const driver = oneOf("driver", values.driver, ["embedded", "k6", "both"] as const, "embedded");
+  const hosts = oneOf("hosts", values.hosts, ["local", "netns"] as const, "local");
+  if (hosts === "netns" && target !== null)
+    throw new Error("--hosts netns: starts its own stack on private hosts; --target benchmarks one already running");
+  if (hosts === "netns" && driver !== "embedded")
+    throw new Error(`--hosts netns: the driver on its own host is the embedded one; drop --driver ${driver}`);
   const runId = values["run-id"] ?? now.toISOString().replace(/[:.]/g, "-").replace("T", "_").slice(0, 19);
   if (!/^[A-Za-z0-9_.-]+$/.test(runId))
     throw new Error(`--run-id: letters, digits, "_", "-", "." only, got "${runId}"`);
@@ -160,10 +175,56 @@ export function parseBenchOptions(argv: string[], now = new Date()): BenchOption
     k6Dashboard: values["k6-dashboard"] === true,
     thresholds: parseThresholds(values.threshold ?? []),
     target,
+    hosts,
     outDir: values.out ?? "results",
     runId,
     seed: positive("seed", values.seed, true) ?? 1,
     report: !values["no-report"],
     rttMs: parseRttMs(values["rtt-ms"]),
+  };
+}
+
+const url = (flag: string, value: string, protocols: string[]): string => {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new Error(`--${flag}: expected a URL (${protocols.join(" or ")}), got "${value}"`);
+  }
+  if (!protocols.includes(u.protocol.replace(/:$/, "")))
+    throw new Error(`--${flag}: expected a ${protocols.join(" or ")} URL, got "${value}"`);
+  return value;
+};
+
+/** `--target remote` with its URLs, or `--target URL` (the balancer; PostgreSQL and Redis from the environment). */
+function parseTarget(v: Record<string, string | string[] | boolean | undefined>): RemoteUrls | null {
+  const target = v.target as string | undefined;
+  const parts = ["lb-url", "database-url", "redis-url", "node-url"].filter((f) => v[f] !== undefined);
+  if (target === undefined) {
+    if (parts.length > 0) throw new Error(`--${parts[0]}: only with --target remote`);
+    return null;
+  }
+  const env = process.env;
+  if (target !== "remote") {
+    if (parts.length > 0) throw new Error(`--${parts[0]}: only with --target remote (--target URL names the balancer)`);
+    url("target", target, ["http", "https"]);
+    return { lb: target, databaseUrl: env.DATABASE_URL ?? null, redisUrl: env.REDIS_URL ?? null, nodes: {} };
+  }
+  const lb = v["lb-url"] as string | undefined;
+  if (!lb) throw new Error("--target remote: --lb-url URL is required (the load balancer clients use)");
+  const nodes: Record<string, string> = {};
+  for (const [i, entry] of ((v["node-url"] as string[] | undefined) ?? []).entries()) {
+    const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(entry);
+    const id = m?.[1] ?? `node-${i + 1}`;
+    if (nodes[id]) throw new Error(`--node-url: node id "${id}" given twice`);
+    nodes[id] = url("node-url", m?.[2] ?? entry, ["http", "https"]);
+  }
+  const db = (v["database-url"] as string | undefined) ?? env.DATABASE_URL;
+  const redis = (v["redis-url"] as string | undefined) ?? env.REDIS_URL;
+  return {
+    lb: url("lb-url", lb, ["http", "https"]),
+    databaseUrl: db ? url("database-url", db, ["postgres", "postgresql"]) : null,
+    redisUrl: redis ? url("redis-url", redis, ["redis", "rediss"]) : null,
+    nodes,
   };
 }

@@ -4,20 +4,23 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import type { Scenario } from "../../scenarios/types.ts";
 import { auditRun } from "../audit/index.ts";
+import { agentDriver } from "../driver/agent.ts";
 import { prepareEvent, runDriver } from "../driver/index.ts";
 import type { DriverOptions, DriverResult } from "../driver/types.ts";
+import type { Placement } from "../infra/index.ts";
 import { type K6DriverResult, k6Summary, runK6 } from "../k6/index.ts";
 import type { AckRecord, AppName, AppRunSummary, AuditResult } from "../results/types.ts";
 import { roundTripModel } from "../round-trips/model.ts";
 import { machineLoad, machineSampler, type OutsideUse, startRecorder, type WatchedProcess } from "../samplers/index.ts";
-import { type Stack, startStack } from "../stack/index.ts";
 import { resolveSlo, runCapacitySearch, type SearchResult, type SearchSlo } from "./capacity/index.ts";
+import { verifyDeployment } from "./deployment.ts";
 import { drainWrites, metricsByNode, sumMetrics, windowDelta } from "./drain.ts";
 import { startFaults } from "./faults.ts";
+import { startPrivateStack } from "./hosts.ts";
 import type { BenchOptions } from "./options.ts";
 import { buildTimeSeries } from "./series.ts";
 import { buildAppSummary, loadWarnings } from "./summary.ts";
-import { stackTarget, type Target, targetRoles, targetSamplers } from "./target.ts";
+import { appNodes, type Target, type TargetComponent, targetRoles, targetSamplers, topologyOf } from "./target.ts";
 import { judgeThresholds, parseThresholds } from "./thresholds.ts";
 import { verifyApp } from "./verify.ts";
 
@@ -61,27 +64,16 @@ export async function runOne(c: RunOneContext): Promise<RunOneResult> {
   c.log(
     `starting ${c.app} (${c.scenario.cluster.nodes} node(s)${c.scenario.cluster.nodeCpu ? `, ${c.scenario.cluster.nodeCpu} core each` : ""})`,
   );
-  let stack: Stack;
+  let priv: Awaited<ReturnType<typeof startPrivateStack>>;
   try {
-    stack = await startStack({
-      app: c.app,
-      nodes: c.scenario.cluster.nodes,
-      nodeCpu: c.scenario.cluster.nodeCpu,
-      runDir: c.dir,
-      keepRunDir: true,
-      writeMode: c.options.writeMode,
-      persistence: c.options.persistence,
-      granularity: c.options.granularity,
-      env: c.options.appEnv,
-      warn: c.log,
-    });
+    priv = await startPrivateStack(c);
   } catch (err) {
     return { summary: null, skipped: `the stack did not start: ${err instanceof Error ? err.message : String(err)}` };
   }
   try {
-    return await measure(c, stackTarget(stack));
+    return await measure(c, priv.target, priv.driverPlacement);
   } finally {
-    await stack.stop();
+    await priv.stop();
   }
 }
 
@@ -94,13 +86,31 @@ export function driverFor(
   return (o) => runK6({ ...o, runDir: join(c.dir, `k6-${o.phase}`), onSpawn, dashboard: c.options.k6Dashboard });
 }
 
-export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult> {
+/**
+ * Measures one scenario against a target. `driverPlacement`: the driver runs as its own process there (its own
+ * host); null runs it in this process (or k6 beside it).
+ */
+export async function measure(
+  c: RunOneContext,
+  t: Target,
+  driverPlacement: Placement | null = null,
+): Promise<RunOneResult> {
   const stack = t.stack;
-  // k6 runs as its own process: watch it as the driver (the harness process then only waits).
+  // k6, or the driver agent on its own host, runs as its own process: watch it (the harness then only waits).
   const extra: WatchedProcess[] = [];
-  const drive = driverFor(c, (pid) => extra.splice(0, extra.length, { label: "k6", pid }));
+  const agent = driverPlacement
+    ? agentDriver({
+        placement: driverPlacement,
+        dir: c.dir,
+        onSpawn: (pid) => extra.splice(0, extra.length, { label: "driver", pid }),
+      })
+    : null;
+  const drive = agent ?? driverFor(c, (pid) => extra.splice(0, extra.length, { label: "k6", pid }));
   const verdict = await verifyApp(t.url);
-  if (!verdict.ok) return { summary: null, skipped: `failed verification: ${verdict.problems.join("; ")}` };
+  const problems = [...verdict.problems, ...(await verifyDeployment(t))];
+  if (problems.length > 0) return { summary: null, skipped: `failed verification: ${problems.join("; ")}` };
+  const seen: TargetComponent[] = t.components();
+  const nodes = () => appNodes(t);
 
   const tag = Math.random().toString(36).slice(2, 8);
   const eventId = `${c.scenario.name}-${tag}`;
@@ -118,6 +128,8 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
     });
   }
   await prepareEvent({ baseUrl: t.url, eventId, scenario: c.scenario, allowRemote: t.allowRemote });
+  // The measuring agent loads now, so its start-up CPU is not counted as the driver's in the window.
+  await agent?.prepare();
 
   const recorderStartMs = Date.now();
   // The rest of the machine: everything that is neither the harness (the driver, and all it started) nor the
@@ -146,8 +158,8 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
   let windowStartMs = Date.now();
   let countersAtStart: Record<string, number> = {};
   let faults: ReturnType<typeof startFaults> | undefined;
-  const journalBefore = await sumMetrics(stack, JOURNAL_FIELDS);
-  const routingBefore = await metricsByNode(stack, ROUTING_FIELDS);
+  const journalBefore = await sumMetrics(nodes, JOURNAL_FIELDS);
+  const routingBefore = await metricsByNode(nodes, ROUTING_FIELDS);
   let driver: DriverResult;
   let search: (SearchResult & { slo: SearchSlo }) | null = null;
   let sold = 0;
@@ -189,13 +201,15 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
   } finally {
     await faults?.stop();
     flushAcks();
+    await agent?.close();
     await new Promise((r) => ackFile.end(r));
   }
   roles = { ...roles, ...targetRoles(t) };
-  const journalAfter = await sumMetrics(stack, JOURNAL_FIELDS);
-  const routingAfter = await metricsByNode(stack, ROUTING_FIELDS);
+  const journalAfter = await sumMetrics(nodes, JOURNAL_FIELDS);
+  const routingAfter = await metricsByNode(nodes, ROUTING_FIELDS);
 
-  const drainS = stack ? await drainWrites(stack) : 0;
+  seen.push(...t.components());
+  const drainS = nodes().length > 0 ? await drainWrites(nodes) : 0;
   c.log(drainS === null ? "writes did not drain within 60 s" : `writes drained in ${drainS.toFixed(1)} s`);
   // PostgreSQL backends report pg_stat_database counters lazily (up to 10 s when idle) but always when they
   // exit: stopping the app (the first half of the cold restart) makes the window's last commits count.
@@ -244,6 +258,7 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
     audit,
     faults: faultRecords,
   });
+  base.topology = topologyOf(t, seen);
   if ("k6" in driver) {
     base.k6 = k6Summary(driver as K6DriverResult, c.runDir ?? c.dir);
     // k6's own record counts the load only (its start-up apart), and its bound is maxVUs: one connection each.
@@ -264,6 +279,12 @@ export async function measure(c: RunOneContext, t: Target): Promise<RunOneResult
     ...loadWarnings(driver, base.cpu.maxPercentByProcess, quotas),
     ...[...recorder.failures].map(([name, err]) => `sampler ${name} failed: ${err}`),
     ...(drainS === null ? ["writes did not drain within 60 s"] : []),
+    ...(!stack && c.scenario.faults.length > 0
+      ? [`${c.scenario.faults.length} fault(s) skipped: the harness does not control a remote target's processes`]
+      : []),
+    ...(!stack && nodes().length === 0
+      ? ["no --node-url: the app processes' CPU, RSS and pending writes are not known"]
+      : []),
   ];
   base.capacity = search?.capacity ?? null;
   base.thresholds = judgeThresholds(parseThresholds(c.scenario.thresholds), c.options.thresholds, base, search);

@@ -6,7 +6,7 @@ import type { AppRunSummary, RunSummary } from "../results/types.ts";
 import { captureEnvironment } from "./environment.ts";
 import type { BenchOptions } from "./options.ts";
 import { measure, runOne } from "./run-one.ts";
-import { externalTarget } from "./target.ts";
+import { remoteTarget } from "./target.ts";
 
 export interface BenchRun {
   dir: string;
@@ -54,6 +54,8 @@ export async function runBench(
     appEnv: o.appEnv,
     rttMs: o.rttMs,
     driver: o.driver,
+    hosts: o.hosts,
+    target: o.target ? { lb: o.target.lb, nodes: o.target.nodes } : null,
     seed: o.seed,
     thresholds: o.thresholds.map((t) => t.expr),
     scenarioDefinitions: scenarios,
@@ -77,7 +79,7 @@ export async function runBench(
         onSecond: progress ? (line: string) => progress(`${prefix} ${line}`) : undefined,
       };
       await mkdir(ctx.dir, { recursive: true });
-      const r = o.target ? await measure(ctx, externalTarget(o.target)) : await runOne(ctx);
+      const r = o.target ? await measure(ctx, remoteTarget(o.target)) : await runOne(ctx);
       if (r.summary) results.push(r.summary);
       else {
         skipped.push({ scenario: scenario.name, app, reason: r.skipped ?? "unknown" });
@@ -94,7 +96,7 @@ export async function runBench(
           onSecond: progress ? (line: string) => progress(`${k6Prefix} ${line}`) : undefined,
         };
         await mkdir(k6Ctx.dir, { recursive: true });
-        const k = o.target ? await measure(k6Ctx, externalTarget(o.target)) : await runOne(k6Ctx);
+        const k = o.target ? await measure(k6Ctx, remoteTarget(o.target)) : await runOne(k6Ctx);
         if (k.summary) agreement.push(k.summary);
         else log(`${k6Prefix} NOT BENCHMARKED on k6: ${k.skipped}`);
       }

@@ -86,6 +86,8 @@ export function admissionLines(
 
 /** Inputs of the generated haproxy.cfg. */
 export interface HaproxyConfigInput {
+  /** The public listener's address (default 127.0.0.1; the namespace's address on a host of its own). */
+  address?: string;
   port: number;
   socketPath: string;
   slots: number;
@@ -148,7 +150,7 @@ defaults
   timeout check 2s
 ${a.defaults}
 frontend main
-  bind 127.0.0.1:${c.port}
+  bind ${c.address ?? "127.0.0.1"}:${c.port}
   http-request del-header ^x-statebench- -m reg
   http-request deny deny_status 404 if { path /metrics } || { path_beg /metrics/ }
   default_backend ${BACKEND}

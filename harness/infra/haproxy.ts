@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BACKEND, type HaproxyAdmission, type HaproxyRouting, haproxyConfig, SLOT_PREFIX } from "./haproxy-config.ts";
 import { haproxyCommand, parseShowStat } from "./haproxy-runtime.ts";
+import { httpUrl, LOCAL, type Placement } from "./placement.ts";
 import { freePort } from "./ports.ts";
-import { type ChildHandle, spawnChild } from "./process.ts";
+import type { ChildHandle } from "./process.ts";
 import { ensureRunDir, logTail, removeDir, sleep } from "./run-dir.ts";
 
 /** An app node the balancer sends traffic to. `url` is `http://127.0.0.1:PORT`. */
@@ -32,6 +33,11 @@ export interface HaproxyOptions {
   admission?: HaproxyAdmission;
   /** How long to wait for HAProxy itself, and then for each backend to pass its health check (default 15 s). */
   timeoutMs?: number;
+  /**
+   * Where HAProxy runs and listens (default: this machine's 127.0.0.1). The runtime API stays a Unix socket in
+   * `runDir`: a path, not an address, it is reachable from every network namespace of this machine.
+   */
+  placement?: Placement;
 }
 
 /** Counters of one backend server, from the runtime API's `show stat`. */
@@ -114,6 +120,7 @@ function hostPort(url: string): { host: string; port: number } {
  */
 export async function startHaproxy(opts: HaproxyOptions = {}): Promise<Haproxy> {
   const { dir: runDir, owned } = await ensureRunDir(opts.runDir);
+  const place = opts.placement ?? LOCAL;
   const logs = join(runDir, "logs");
   mkdirSync(logs, { recursive: true });
   const socketPath = join(runDir, "haproxy.sock");
@@ -138,6 +145,7 @@ export async function startHaproxy(opts: HaproxyOptions = {}): Promise<Haproxy> 
   for (let attempt = 1; child === null; attempt++) {
     port = await freePort();
     const config = haproxyConfig({
+      address: place.address,
       port,
       socketPath,
       slots: slots.length,
@@ -147,7 +155,7 @@ export async function startHaproxy(opts: HaproxyOptions = {}): Promise<Haproxy> 
       admission: opts.admission,
     });
     writeFileSync(configPath, config);
-    const started = spawnChild({ label: "haproxy", command: "haproxy", args: ["-db", "-f", configPath], logFile });
+    const started = place.spawn({ label: "haproxy", command: "haproxy", args: ["-db", "-f", configPath], logFile });
     const deadline = Date.now() + timeoutMs;
     let ready = false;
     while (started.running() && Date.now() < deadline) {
@@ -251,7 +259,7 @@ export async function startHaproxy(opts: HaproxyOptions = {}): Promise<Haproxy> 
 
   let stopping: Promise<void> | null = null;
   const lb: Haproxy = {
-    url: `http://127.0.0.1:${port}`,
+    url: httpUrl(place, port),
     pid: proc.pid,
     process: proc,
     socketPath,

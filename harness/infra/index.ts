@@ -20,6 +20,7 @@ export {
   networkLeftovers,
   sweepStaleNetworks,
 } from "./netns.ts";
+export { httpUrl, LOCAL, netnsPlacement, type Placement } from "./placement.ts";
 export { freePort } from "./ports.ts";
 export {
   type PostgresOptions,

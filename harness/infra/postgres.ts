@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import pg from "pg";
 import { serviceUser } from "./os-user.ts";
+import { LOCAL, type Placement } from "./placement.ts";
 import { freePort } from "./ports.ts";
 import { type ChildHandle, spawnChild } from "./process.ts";
 import { ensureRunDir, logTail, removeDir, sleep } from "./run-dir.ts";
@@ -30,6 +31,8 @@ export interface PostgresOptions {
   settings?: Record<string, string>;
   /** How long to wait for the server to accept connections (default 30 s). */
   timeoutMs?: number;
+  /** Where the server runs and listens (default: this machine's 127.0.0.1). Ignored when DATABASE_URL is reused. */
+  placement?: Placement;
 }
 
 /** A running (or reused) PostgreSQL. `stop()` is idempotent; a no-op for a reused `DATABASE_URL`. */
@@ -46,7 +49,6 @@ const DB = "statebench";
 
 // Durable on purpose: fsync and synchronous commit as in production, so figures reflect a real database.
 const BASE_SETTINGS: Record<string, string> = {
-  listen_addresses: "'127.0.0.1'",
   fsync: "on",
   synchronous_commit: "on",
   full_page_writes: "on",
@@ -129,6 +131,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
   if (external) return { url: external, pid: null, process: null, runDir: null, stop: async () => {} };
 
   const { dir: runDir, owned } = await ensureRunDir(opts.runDir);
+  const place = opts.placement ?? LOCAL;
   const bin = postgresBinDir();
   const user = serviceUser();
   // The service user must reach the cluster: when a folder above runDir is closed to others (a private
@@ -173,6 +176,10 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
   } finally {
     unlinkSync(pwFile);
   }
+  // initdb lets in loopback clients only; on its own host the server is reached over the private network
+  // (with the same password).
+  if (place.address !== LOCAL.address)
+    appendFileSync(join(dataDir, "pg_hba.conf"), `\nhost all all ${place.clients} scram-sha-256\n`);
 
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const logFile = join(logs, "postgres.log");
@@ -181,6 +188,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
     const settings = {
       ...BASE_SETTINGS,
       ...opts.settings,
+      listen_addresses: `'${place.address}'`,
       port: String(port),
       unix_socket_directories: `'${sockDir}'`,
     };
@@ -190,14 +198,14 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
         .map(([k, v]) => `${k} = ${v}`)
         .join("\n")}\n`,
     );
-    const child = spawnChild({
+    const child = place.spawn({
       label: "postgres",
       command: join(bin, "postgres"),
       args: ["-D", dataDir],
       logFile,
       user: user?.name ?? null,
     });
-    const adminUrl = `postgres://${DB}:${password}@127.0.0.1:${port}/postgres`;
+    const adminUrl = `postgres://${DB}:${password}@${place.address}:${port}/postgres`;
     const deadline = Date.now() + timeoutMs;
     let ready = false;
     while (child.running() && Date.now() < deadline) {
@@ -217,7 +225,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
     }
     try {
       await sql(adminUrl, [`CREATE DATABASE ${DB}`]);
-      const url = `postgres://${DB}:${password}@127.0.0.1:${port}/${DB}`;
+      const url = `postgres://${DB}:${password}@${place.address}:${port}/${DB}`;
       await sql(url, ["CREATE EXTENSION IF NOT EXISTS pg_stat_statements"]);
       let stopping: Promise<void> | null = null;
       return {

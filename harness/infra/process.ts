@@ -14,6 +14,11 @@ export interface SpawnOptions {
   user?: string | null;
   /** stdout and stderr are appended here. */
   logFile: string;
+  /**
+   * True: a child that talks with the harness: its stdin and stdout are pipes (`handle.stdin`, `handle.stdout`)
+   * instead of nothing and the log; stderr still logs.
+   */
+  pipe?: boolean;
 }
 
 /** A started child process. `stop()` is idempotent and returns the same promise when called twice. */
@@ -21,6 +26,9 @@ export interface ChildHandle {
   readonly label: string;
   readonly pid: number;
   readonly logFile: string;
+  /** The child's stdin and stdout when spawned with `pipe`, else null. */
+  readonly stdin: NodeJS.WritableStream | null;
+  readonly stdout: NodeJS.ReadableStream | null;
   /** Resolves with the exit code (null when ended by a signal) once the process is gone. */
   readonly exited: Promise<number | null>;
   /** True until the process has exited. */
@@ -126,7 +134,7 @@ export function spawnChild(opts: SpawnOptions): ChildHandle {
     child = spawn(file, args, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
-      stdio: ["ignore", fd, fd],
+      stdio: opts.pipe ? ["pipe", "pipe", fd] : ["ignore", fd, fd],
       detached: true,
     });
   } finally {
@@ -150,6 +158,8 @@ export function spawnChild(opts: SpawnOptions): ChildHandle {
     label: opts.label,
     pid,
     logFile: opts.logFile,
+    stdin: child.stdin ?? null,
+    stdout: child.stdout ?? null,
     exited,
     running: () => !done,
     signal(signal) {

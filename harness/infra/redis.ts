@@ -1,8 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { LOCAL, type Placement } from "./placement.ts";
 import { freePort } from "./ports.ts";
-import { type ChildHandle, spawnChild } from "./process.ts";
+import type { ChildHandle } from "./process.ts";
 import { ensureRunDir, logTail, removeDir, sleep } from "./run-dir.ts";
 
 /** Options for `startRedis`. */
@@ -13,6 +14,8 @@ export interface RedisOptions {
   persistence?: "none" | "aof" | "aof-always";
   /** How long to wait for PING to answer (default 10 s). */
   timeoutMs?: number;
+  /** Where the server runs and listens (default: this machine's 127.0.0.1). Ignored when REDIS_URL is reused. */
+  placement?: Placement;
 }
 
 /** A running (or reused) Redis. `stop()` is idempotent; a no-op for a reused `REDIS_URL`. */
@@ -72,6 +75,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
   if (external) return { url: external, pid: null, process: null, stop: async () => {} };
 
   const { dir: runDir, owned } = await ensureRunDir(opts.runDir);
+  const place = opts.placement ?? LOCAL;
   const logs = join(runDir, "logs");
   const dataDir = join(runDir, "redis");
   mkdirSync(logs, { recursive: true });
@@ -86,16 +90,30 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
 
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const child = spawnChild({
+    // Protected mode (no password: loopback clients only) is off on a host of its own: the clients are on the
+    // run's private network, and the address is a veth link no one outside this machine reaches.
+    const protectedMode = place.address === LOCAL.address ? [] : ["--protected-mode", "no"];
+    const child = place.spawn({
       label: "redis",
       command: "redis-server",
-      args: ["--bind", "127.0.0.1", "--port", String(port), "--save", "", ...persistArgs, "--dir", dataDir],
+      args: [
+        "--bind",
+        place.address,
+        "--port",
+        String(port),
+        ...protectedMode,
+        "--save",
+        "",
+        ...persistArgs,
+        "--dir",
+        dataDir,
+      ],
       logFile,
     });
     const deadline = Date.now() + timeoutMs;
     let ready = false;
     while (child.running() && Date.now() < deadline) {
-      if (await pingRedis(port)) {
+      if (await pingRedis(port, place.address)) {
         ready = true;
         break;
       }
@@ -110,7 +128,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
     }
     let stopping: Promise<void> | null = null;
     return {
-      url: `redis://127.0.0.1:${port}`,
+      url: `redis://${place.address}:${port}`,
       pid: child.pid,
       process: child,
       stop: () => {

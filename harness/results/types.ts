@@ -182,6 +182,8 @@ export interface AppRunSummary {
   /** The whole machine during the measured window. Absent in summaries written before it was recorded; null when
    * it could not be measured (no /proc/stat, or an external target whose app runs outside the harness's view). */
   machine?: MachineLoad | null;
+  /** Where each component ran and how its CPU/RSS were read. Absent in summaries written before it was recorded. */
+  topology?: Topology;
   /** What only a k6 run has (harness/k6): its VUs, its own CPU per request, its files. Absent for the embedded driver. */
   k6?: K6RunInfo;
 }
@@ -212,6 +214,33 @@ export interface DriverInfo {
    * so the server sees every waiting client, as in a flash sale. null `max`: the driver states no bound.
    */
   connections: { model: string; max: number | null };
+}
+
+/**
+ * Where the components of one run lived. `local`: everything on this machine's 127.0.0.1. `netns`: each
+ * component on its own host (a network namespace with its own address on a private subnet). `remote`: a
+ * deployment elsewhere, known by its URLs.
+ */
+export interface Topology {
+  mode: "local" | "netns" | "remote";
+  /** The private network of a netns run (e.g. 10.77.3.0/24), else null. */
+  subnet: string | null;
+  components: TopologyComponent[];
+}
+
+export interface TopologyComponent {
+  /** The process label (`node-1`, `postgres`, `haproxy`, `driver`), the key of `cpu.*` / `rss.*`. */
+  label: string;
+  role: string;
+  /** The host it ran on: `local`, its namespace's host name, or the URL's host for a remote one. */
+  host: string;
+  /** What it listened on (host:port or a base URL), null for the driver. */
+  address: string | null;
+  /**
+   * Where its CPU/RSS came from: `proc` (its /proc, the harness shares its pid namespace), `metrics` (its own
+   * Prometheus-format /metrics), `redis-info` (Redis's INFO), `none` (nothing exposes it).
+   */
+  sampledBy: "proc" | "metrics" | "redis-info" | "none";
 }
 
 /** Machine-wide CPU during a measured window (/proc/stat), minus the stack's processes and the driver's. */

@@ -11,6 +11,7 @@ export {
   machineSampler,
   type OutsideUse,
 } from "./machine.ts";
+export { type MetricsEndpoint, metricsSampler } from "./node-metrics.ts";
 export { postgresSampler } from "./postgres.ts";
 export { type ProcStat, processTreeCpuS, readStatSync } from "./proc.ts";
 export { processSampler, type WatchedProcess } from "./processes.ts";

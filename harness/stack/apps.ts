@@ -23,6 +23,8 @@ export interface AppKnobs {
 /** What the process being started needs to know to build its env. */
 export interface ProcessContext {
   id: string;
+  /** The address to listen on and advertise: 127.0.0.1, or the node's own host address. */
+  host: string;
   port: number;
   /** A second free port, for `/metrics` off the public port (the processes HAProxy balances over use it). */
   metricsPort: number;
@@ -63,7 +65,7 @@ export type AppRegistry = Record<AppName, AppDefinition>;
 function common(ctx: ProcessContext): Record<string, string> {
   const env: Record<string, string> = {
     PORT: String(ctx.port),
-    HOST: "127.0.0.1",
+    HOST: ctx.host,
     NODE_ID: ctx.id,
     DATABASE_URL: ctx.databaseUrl,
     LOG_LEVEL: ctx.knobs.logLevel ?? "warn",
@@ -111,7 +113,7 @@ export const APPS: AppRegistry = {
       env: (ctx) => ({
         ...common(ctx),
         ...metricsEnv(ctx),
-        ADVERTISE_URL: `http://127.0.0.1:${ctx.port}`,
+        ADVERTISE_URL: `http://${ctx.host}:${ctx.port}`,
         ...defined({
           CLUSTER_SECRET: ctx.clusterSecret,
           PERSISTENCE: ctx.knobs.persistence,
@@ -128,7 +130,7 @@ export const APPS: AppRegistry = {
         if (!ctx.haproxy) throw new Error("the routing-table publisher needs the stack's HAProxy");
         return {
           PORT: String(ctx.port),
-          HOST: "127.0.0.1",
+          HOST: ctx.host,
           DATABASE_URL: ctx.databaseUrl,
           HAPROXY_RUNTIME: ctx.haproxy.runtime,
           HAPROXY_BACKEND: ctx.haproxy.backend,

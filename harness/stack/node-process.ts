@@ -1,13 +1,15 @@
 import { join } from "node:path";
-import { type ChildHandle, freePort, logTail, sleep, spawnChild } from "../infra/index.ts";
+import { type ChildHandle, freePort, httpUrl, LOCAL, logTail, type Placement, sleep } from "../infra/index.ts";
 import type { NodeRole, ProcessContext, ProcessKind } from "./apps.ts";
 import { type CpuGroup, createCpuGroup } from "./cgroup.ts";
 
 /** One app process of a stack. */
 export interface AppNode {
   id: string;
-  /** `http://127.0.0.1:PORT` (for a worker: its health endpoint only). */
+  /** `http://<address>:PORT` (for a worker: its health endpoint only). */
   url: string;
+  /** Its host: `local`, or its own network namespace's name in the topology. */
+  host: string;
   /** Where its `/metrics` is served: a port of its own when its env sets METRICS_PORT, else `url`. */
   metricsUrl: string;
   pid: number;
@@ -71,17 +73,21 @@ function cpuGroup(id: string, opts: LaunchOptions): CpuGroup | null {
 export async function launchNode(
   kind: ProcessKind,
   id: string,
-  ctx: Omit<ProcessContext, "id" | "port" | "metricsPort">,
+  ctx: Omit<ProcessContext, "id" | "port" | "host" | "metricsPort">,
   opts: LaunchOptions,
+  place: Placement = LOCAL,
 ): Promise<RunningNode> {
   const logFile = join(opts.runDir, "logs", `${id}.log`);
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const appEnv = { ...kind.env({ ...ctx, id, port, metricsPort: await freePort() }), ...opts.extraEnv };
-    const metricsUrl = appEnv.METRICS_PORT ? `http://127.0.0.1:${appEnv.METRICS_PORT}` : url;
+    const url = httpUrl(place, port);
+    const appEnv = {
+      ...kind.env({ ...ctx, id, port, host: place.address, metricsPort: await freePort() }),
+      ...opts.extraEnv,
+    };
+    const metricsUrl = appEnv.METRICS_PORT ? httpUrl(place, Number(appEnv.METRICS_PORT)) : url;
     const env = { ...process.env, ...appEnv };
-    const handle = spawnChild({
+    const handle = place.spawn({
       label: id,
       command: process.execPath,
       args: [...(opts.nodeArgs ?? []), "--import", "tsx", join(opts.root, kind.entry)],
@@ -110,6 +116,7 @@ export async function launchNode(
       return {
         id,
         url,
+        host: place.host,
         metricsUrl,
         pid: handle.pid,
         role: kind.role,

@@ -4,7 +4,9 @@ import { join, resolve } from "node:path";
 import {
   ensureRunDir,
   type Haproxy,
+  LOCAL,
   lbAdmissionFromEnv,
+  type Placement,
   type PostgresServer,
   type RedisServer,
   removeDir,
@@ -39,6 +41,11 @@ export interface StackOptions extends AppKnobs {
   root?: string;
   /** Where warnings go (default: stderr). */
   warn?: (message: string) => void;
+  /**
+   * Where each component runs, by name: `postgres`, `redis`, `lb` (HAProxy and the routing-table publisher
+   * beside it) and each app process's id (`node-1`, `worker-1`). Default: everything on 127.0.0.1.
+   */
+  place?: (component: string) => Placement;
 }
 
 /** One process of the stack, for the CPU/RSS sampler. PostgreSQL's pid is the postmaster (backends are its children). */
@@ -46,6 +53,12 @@ export interface StackProcess {
   label: string;
   pid: number;
   role: NodeRole | "postgres" | "redis" | "haproxy";
+  /** The host it runs on (`local` when everything shares 127.0.0.1). */
+  host: string;
+  /** What it listens on: an HTTP base URL for app processes, host:port for the servers. */
+  address: string;
+  /** App processes: where their `/metrics` (and `/health`) is served, off the public port. */
+  metricsUrl?: string;
 }
 
 /** A running app behind HAProxy with its infrastructure. `stop()` is idempotent. */
@@ -120,6 +133,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const root = opts.root ?? ROOT;
   const workers = def.worker ? (opts.workers ?? 1) : 0;
   const warn = opts.warn ?? ((m: string) => process.stderr.write(`statebench: warning: ${m}\n`));
+  const place = opts.place ?? (() => LOCAL);
   if (!def.worker && opts.workers) warn(`the ${def.name} app has no workers; --workers ${opts.workers} ignored`);
   checkEntries(def, root, workers);
   // Before anything starts: a bad LB_* value is an error naming the variable.
@@ -162,7 +176,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const id = nextId(kind.idPrefix);
     order.push(id);
     // The sidecar is infrastructure beside HAProxy: no app CPU quota.
-    const node = await launchNode(kind, id, ctx, kind === def.sidecar ? { ...launch, cpu: null } : launch);
+    const isSidecar = kind === def.sidecar;
+    const node = await launchNode(
+      kind,
+      id,
+      ctx,
+      isSidecar ? { ...launch, cpu: null } : launch,
+      place(isSidecar ? "lb" : id),
+    );
     // Keep start order (node-1, node-2, ...) although nodes become ready in any order.
     all.push(node);
     all.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
@@ -190,18 +211,22 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     return stopping;
   };
 
+  const pgPlace = place("postgres");
+  const redisPlace = def.needsRedis ? place("redis") : LOCAL;
+  const lbPlace = place("lb");
   try {
     await settleAll([
-      startPostgres({ runDir }).then((s) => {
+      startPostgres({ runDir, placement: pgPlace }).then((s) => {
         pg = s;
       }),
       def.needsRedis
-        ? startRedis({ runDir }).then((s) => {
+        ? startRedis({ runDir, placement: redisPlace }).then((s) => {
             redis = s;
           })
         : Promise.resolve(),
       startHaproxy({
         runDir,
+        placement: lbPlace,
         // The shard hash HAProxy computes must be the nodes': same shard count, same actor key kind.
         routing: def.ownerRouting ? { shards: opts.shards ?? 128, granularity: opts.granularity ?? "seat" } : undefined,
         // LB_MAXCONN, LB_MAXQUEUE, LB_TIMEOUT_QUEUE_MS of `--app-env` (the apps ignore them).
@@ -265,10 +290,32 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     processes() {
       const out: StackProcess[] = all
         .filter((n) => n.running())
-        .map((n) => ({ label: n.id, pid: n.pid, role: n.role }));
-      if (postgres.pid !== null) out.push({ label: "postgres", pid: postgres.pid, role: "postgres" });
-      if (redisServer?.pid != null) out.push({ label: "redis", pid: redisServer.pid, role: "redis" });
-      out.push({ label: "haproxy", pid: haproxy.pid, role: "haproxy" });
+        .map((n) => ({
+          label: n.id,
+          pid: n.pid,
+          role: n.role,
+          host: n.host,
+          address: n.url,
+          metricsUrl: n.metricsUrl,
+        }));
+      const hostPort = (url: string) => new URL(url).host;
+      if (postgres.pid !== null)
+        out.push({
+          label: "postgres",
+          pid: postgres.pid,
+          role: "postgres",
+          host: pgPlace.host,
+          address: hostPort(postgres.url),
+        });
+      if (redisServer?.pid != null)
+        out.push({
+          label: "redis",
+          pid: redisServer.pid,
+          role: "redis",
+          host: redisPlace.host,
+          address: hostPort(redisServer.url),
+        });
+      out.push({ label: "haproxy", pid: haproxy.pid, role: "haproxy", host: lbPlace.host, address: haproxy.url });
       return out;
     },
     stop: stopAll,

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { Logger } from "pino";
 import { type Admission, admission } from "../../contract/admission.ts";
 import { requireJsonBody } from "../../contract/content-type.ts";
-import { errorBody } from "../../contract/index.ts";
+import { errorBody, metricsResponse } from "../../contract/index.ts";
 import { metricsOffPublicPort } from "../../contract/metrics-port.ts";
 import type { BookingService } from "../booking/index.ts";
 import type { Placement } from "../runtime/index.ts";
@@ -52,7 +52,7 @@ export function createHttpApp(opts: HttpAppOptions): Hono {
   app.use(requireJsonBody());
   metricsOffPublicPort(app, opts.metricsPort);
   app.get("/health", (c) => c.json({ status: "ok", app: "stateful", node: opts.nodeId }));
-  app.get("/metrics", (c) => c.json(opts.metrics()));
+  app.get("/metrics", (c) => metricsResponse(c.req.header("accept"), opts.metrics() as Record<string, unknown>));
   opts.extend?.(app);
   bookingRoutes(app, opts);
   app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${c.req.path}`), 404));

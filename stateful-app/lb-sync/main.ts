@@ -11,6 +11,7 @@
  * SIGTERM/SIGINT: stop, exit 0. The map it leaves behind stays valid: HAProxy skips servers that go down.
  */
 import { createServer } from "node:http";
+import { PROMETHEUS_CONTENT_TYPE, prometheusText, wantsPrometheus } from "../../contract/prometheus.ts";
 import { startPublisher } from "./publisher.ts";
 
 const env = process.env;
@@ -44,6 +45,11 @@ const server = env.PORT
           : req.url === "/metrics"
             ? { app: "lb-sync", lbSync: publisher.stats() }
             : null;
+      if (req.url === "/metrics" && wantsPrometheus(req.headers.accept)) {
+        res.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE });
+        res.end(prometheusText({ lbSync: publisher.stats() }));
+        return;
+      }
       res.writeHead(body ? 200 : 404, { "content-type": "application/json" });
       res.end(JSON.stringify(body ?? { error: { code: "not_found", message: "no such route" } }));
     }).listen(Number(env.PORT), env.HOST ?? "127.0.0.1")
