@@ -17,7 +17,7 @@ describe("stateless overload: 503 + Retry-After past the bounds, admitted reques
   it("the replica sheds past MAX_IN_FLIGHT", async () => {
     const r = await floodHolds({ baseUrl: stack.nodes[0]?.url ?? "", holds: 120 });
     assert.deepEqual([...r.shedBy.keys()], ["too many requests in flight, retry after 1 s"]);
-    const metrics = (await (await fetch(`${stack.nodes[0]?.url}/metrics`)).json()) as {
+    const metrics = (await (await fetch(`${stack.nodes[0]?.metricsUrl}/metrics`)).json()) as {
       admission: { shed: number; maxInFlight: number; peakInFlight: number };
     };
     assert.equal(metrics.admission.maxInFlight, 4);
