@@ -123,6 +123,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await system.close();
+        await journal.close();
         if ("closeAllConnections" in server) server.closeAllConnections();
         await stopped;
         await pool.end();
