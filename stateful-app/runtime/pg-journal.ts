@@ -90,6 +90,7 @@ export class PgJournal implements Journal {
   private writerClient: Promise<pg.PoolClient> | null = null;
   private writerBusy = 0;
   private linger: NodeJS.Timeout | null = null;
+  private readonly writerOnError = new WeakMap<pg.PoolClient, (err: Error) => void>();
 
   constructor(private readonly opts: PgJournalOptions) {
     this.writer = new GroupCommit<Append>({
@@ -177,20 +178,33 @@ export class PgJournal implements Journal {
     const client = await this.opts.pool.connect();
     const held = this.writerClient;
     // A checked-out client has no pool error listener: without this one a session cut while idle would throw.
-    client.on("error", (err) => {
+    // Removed again when the session goes back to the pool (which reuses the same client object).
+    const onError = (err: Error) => {
       if (held !== null) this.dropWriter(held, err);
-    });
+    };
+    client.on("error", onError);
+    this.writerOnError.set(client, onError);
     return client;
   }
 
-  /** Discards the held session after an error (the pool closes it instead of reusing it). */
+  /** Gives the session back to the pool; with an error, the pool closes it instead of reusing it. */
+  private giveBack(held: Promise<pg.PoolClient>, err?: Error): void {
+    void held.then(
+      (c) => {
+        const onError = this.writerOnError.get(c);
+        if (onError !== undefined) c.removeListener("error", onError);
+        this.writerOnError.delete(c);
+        c.release(err);
+      },
+      () => {},
+    );
+  }
+
+  /** Discards the held session after an error. */
   private dropWriter(held: Promise<pg.PoolClient>, err: unknown): void {
     if (this.writerClient !== held) return;
     this.writerClient = null;
-    void held.then(
-      (c) => c.release(err instanceof Error ? err : new Error(String(err))),
-      () => {},
-    );
+    this.giveBack(held, err instanceof Error ? err : new Error(String(err)));
   }
 
   private releaseWriter(): void {
@@ -199,10 +213,7 @@ export class PgJournal implements Journal {
     const held = this.writerClient;
     if (held === null || this.writerBusy > 0) return;
     this.writerClient = null;
-    void held.then(
-      (c) => c.release(),
-      () => {},
-    );
+    this.giveBack(held);
   }
 
   private async writeBatch(appends: JournalRow[][]): Promise<Outcome[]> {
