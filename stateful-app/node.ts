@@ -52,6 +52,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
   const journal = new PgJournal({
     pool,
     windowMs: config.JOURNAL_WINDOW_MS,
+    spacingMs: config.JOURNAL_SPACING_MS,
     fence: parts.fence,
   });
   const system = new ActorSystem({

@@ -35,6 +35,8 @@ export interface PgJournalOptions {
   pool: pg.Pool;
   /** Group-commit gathering window after a quiet period (default 0: the next event-loop turn). */
   windowMs?: number;
+  /** Least time between the starts of two transactions under load (default 0; see `GroupCommitOptions`). */
+  spacingMs?: number;
   /** Most actor appends per transaction (default 2000). */
   maxBatch?: number;
   fence?: FenceCheck;
@@ -97,6 +99,7 @@ export class PgJournal implements Journal {
       write: (appends) => this.writeBatch(appends.map((a) => a.rows)),
       skip: (a) => (a.guard?.abandoned ? new AppendAbandonedError() : undefined),
       windowMs: opts.windowMs ?? 0,
+      spacingMs: opts.spacingMs ?? 0,
       maxBatch: opts.maxBatch ?? 2_000,
       // One transaction in flight: batches commit in submission order, which an actor's pipelined appends rely on.
       maxInFlight: 1,
