@@ -28,7 +28,8 @@ it("spacingMs: back-to-back batches start at least spacingMs apart and gather wh
   assert.ok((batches[0]?.at ?? Infinity) - t0 < 15, "the first item after a quiet period goes out at once");
   for (let i = 1; i < batches.length; i++) {
     const gap = (batches[i]?.at ?? 0) - (batches[i - 1]?.at ?? 0);
-    assert.ok(gap >= 29, `batch ${i} started ${gap.toFixed(1)} ms after the previous one`);
+    // Timers have millisecond granularity and may fire up to 1 ms before performance.now() says.
+    assert.ok(gap >= 28, `batch ${i} started ${gap.toFixed(1)} ms after the previous one`);
   }
   assert.ok(batches.length <= 8, `${batches.length} batches for 51 items over ~100 ms`);
   assert.equal(

@@ -85,7 +85,7 @@ export class GroupCommit<T> {
   /** Starts the next batch on the next event-loop turn, or once `spacingMs` have passed since the latest start. */
   private next(): void {
     const wait = this.lastStart + this.spacingMs - performance.now();
-    this.timer = wait >= 1 ? setTimeout(() => this.start(), wait) : setImmediate(() => this.start());
+    this.timer = wait >= 1 ? setTimeout(() => this.start(), Math.ceil(wait)) : setImmediate(() => this.start());
   }
 
   private clearTimer(): void {
