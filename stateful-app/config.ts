@@ -22,7 +22,7 @@ export const NodeConfig = z
      * Least time between the starts of two journal transactions while appends keep coming (a client-side
      * `commit_delay`): fewer, larger group commits under load, no delay after a quiet period.
      */
-    JOURNAL_SPACING_MS: z.coerce.number().min(0).max(100).default(3),
+    JOURNAL_SPACING_MS: z.coerce.number().min(0).max(100).default(0),
     /** Idle activations are passivated after this long. */
     IDLE_MS: int(120_000, 1),
     SNAPSHOT_EVERY: int(1_000, 1),
