@@ -5,7 +5,7 @@
 // them alike. CPU comes from /proc/<pid>/stat: the app process alone, and the whole stack (PostgreSQL's backends,
 // Redis, the worker) for information. Prints a Markdown table and writes results/app-cpu-<timestamp>.json.
 //   node --import tsx bench/app-cpu.ts [--rate 1500] [--seconds 8] [--rounds 3] [--connections 32]
-//     [--targets hello,stateful,stateful-off,stateless] [--pin] [--profile DIR]
+//     [--targets hello,stateful,stateful-off,stateless] [--pin] [--profile DIR] [--app-env KEY=VALUE ...]
 // Bounded: rounds x targets rounds of `seconds` (+ drain), at most rate x seconds requests each; 127.0.0.1 only.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     "log-level": { type: "string", default: "warn" },
     /** Folder for `--cpu-prof` profiles of every server process (written when they exit; inflates the CPU). */
     profile: { type: "string" },
+    /** Extra environment for the apps' processes (`KEY=VALUE`, repeatable), as `npm run bench -- --app-env`. */
+    "app-env": { type: "string", multiple: true, default: [] },
     out: { type: "string" },
   },
 });
@@ -45,6 +47,12 @@ for (const n of names)
   if (!TARGET_NAMES.includes(n)) throw new Error(`unknown target ${n} (${TARGET_NAMES.join(", ")})`);
 if (!names.includes("hello")) names.unshift("hello");
 
+const appEnv: Record<string, string> = {};
+for (const kv of values["app-env"] ?? []) {
+  const eq = kv.indexOf("=");
+  if (eq <= 0) throw new Error(`--app-env: expected KEY=VALUE, got ${JSON.stringify(kv)}`);
+  appEnv[kv.slice(0, eq)] = kv.slice(eq + 1);
+}
 const nodeArgs = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${resolve(values.profile)}`] : [];
 const pin = (pid: number, cpu: number) =>
   spawnSync("taskset", ["-cp", String(cpu), String(pid)], { stdio: "ignore" }).status === 0;
@@ -57,7 +65,9 @@ try {
   const loadBefore = loadavg();
   for (const name of names) {
     process.stderr.write(`starting ${name} ...\n`);
-    targets.push(await startTarget(name, { root: ROOT, logLevel: values["log-level"] ?? "warn", nodeArgs }));
+    targets.push(
+      await startTarget(name, { root: ROOT, logLevel: values["log-level"] ?? "warn", nodeArgs, env: appEnv }),
+    );
   }
   const pinned = values.pin && pin(process.pid, 0) && targets.every((t) => pin(t.appPid, 1));
   const clients = new Map(targets.map((t) => [t.name, mixClient(t.url, connections)]));

@@ -24,6 +24,11 @@ export const NodeConfig = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
     /** Group-commit gathering window; unset = 0 in sync mode (batches form while a flush is in flight), 50 in async. */
     JOURNAL_WINDOW_MS: z.coerce.number().int().min(0).optional(),
+    /**
+     * Least time between the starts of two journal transactions while appends keep coming (a client-side
+     * `commit_delay`): fewer, larger group commits under load, no delay after a quiet period.
+     */
+    JOURNAL_SPACING_MS: z.coerce.number().min(0).max(100).default(0),
     /** Idle activations are passivated after this long. */
     IDLE_MS: int(120_000, 1),
     SNAPSHOT_EVERY: int(1_000, 1),

@@ -55,6 +55,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
   const journal = new PgJournal({
     pool,
     windowMs: config.JOURNAL_WINDOW_MS,
+    spacingMs: config.JOURNAL_SPACING_MS,
     fence: parts.fence,
   });
   const system = new ActorSystem({
@@ -138,6 +139,7 @@ export async function startNode(config: NodeConfig, parts: NodeParts = {}): Prom
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await system.close();
+        await journal.close();
         if ("closeAllConnections" in server) server.closeAllConnections();
         await stopped;
         await metricsListener?.close();

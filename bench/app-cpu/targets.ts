@@ -116,16 +116,22 @@ export interface StartOptions {
   logLevel: string;
   /** Node flags for every process started (`--cpu-prof ...`). */
   nodeArgs: readonly string[];
+  /** Extra environment for the apps' processes (not the hello-world's). */
+  env?: Record<string, string>;
 }
 
 /** Starts one target the way the harness starts it (same launcher, same env contract, private infrastructure). */
 export async function startTarget(name: TargetName, opts: StartOptions): Promise<Target> {
   const { logLevel, nodeArgs } = opts;
+  const env = opts.env ?? {};
   switch (name) {
     case "hello":
       return startHello(opts.root, nodeArgs);
     case "stateful":
-      return fromStack(name, await startStack({ app: "stateful", nodes: 1, persistence: "sync", logLevel, nodeArgs }));
+      return fromStack(
+        name,
+        await startStack({ app: "stateful", nodes: 1, persistence: "sync", logLevel, nodeArgs, env }),
+      );
     case "stateful-off":
       return fromStack(
         name,
@@ -135,10 +141,10 @@ export async function startTarget(name: TargetName, opts: StartOptions): Promise
           persistence: "sync",
           logLevel,
           nodeArgs,
-          env: { CLUSTER: "off" },
+          env: { ...env, CLUSTER: "off" },
         }),
       );
     case "stateless":
-      return fromStack(name, await startStack({ app: "stateless", nodes: 1, workers: 1, logLevel, nodeArgs }));
+      return fromStack(name, await startStack({ app: "stateless", nodes: 1, workers: 1, logLevel, nodeArgs, env }));
   }
 }

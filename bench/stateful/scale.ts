@@ -45,13 +45,23 @@ async function cpuByRole(stack: Stack): Promise<Record<string, number>> {
   return out;
 }
 
-async function confirmedByNodes(stack: Stack): Promise<number> {
-  let n = 0;
+/** Summed over the nodes: confirmed bookings, journal events and transactions, view-sync deliveries. */
+async function nodeCounters(stack: Stack) {
+  const sum = { confirmed: 0, journalEvents: 0, journalTransactions: 0, viewDeliveries: 0, viewSeatsReceived: 0 };
   for (const node of stack.nodes) {
-    const m = (await call(node.metricsUrl, "GET", "/metrics"))?.json as { booking?: { bookingsConfirmed: number } };
-    n += m?.booking?.bookingsConfirmed ?? 0;
+    const m = (await call(node.metricsUrl, "GET", "/metrics"))?.json as {
+      booking?: { bookingsConfirmed: number };
+      journalEvents?: number;
+      journalTransactions?: number;
+      cluster?: { view?: { deliveries?: number; seatsReceived?: number } };
+    };
+    sum.confirmed += m?.booking?.bookingsConfirmed ?? 0;
+    sum.journalEvents += m?.journalEvents ?? 0;
+    sum.journalTransactions += m?.journalTransactions ?? 0;
+    sum.viewDeliveries += m?.cluster?.view?.deliveries ?? 0;
+    sum.viewSeatsReceived += m?.cluster?.view?.seatsReceived ?? 0;
   }
-  return n;
+  return sum;
 }
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
@@ -80,7 +90,7 @@ for (const cpuText of values.cpu.split(",")) {
       const routingBefore = await routingTotals(stack);
       const cpuBefore = await cpuByRole(stack);
       const busyBefore = await machineBusyS();
-      const confirmedBefore = await confirmedByNodes(stack);
+      const countersBefore = await nodeCounters(stack);
       const started = Date.now();
       const result = await runBookingLoad({
         urls: () => [stack.url],
@@ -93,7 +103,9 @@ for (const cpuText of values.cpu.split(",")) {
       const busy = (await machineBusyS()) - busyBefore;
       const cpuAfter = await cpuByRole(stack);
       const routing = await routingTotals(stack);
-      const confirmed = (await confirmedByNodes(stack)) - confirmedBefore;
+      const countersAfter = await nodeCounters(stack);
+      const delta = (k: keyof typeof countersAfter) => countersAfter[k] - countersBefore[k];
+      const confirmed = delta("confirmed");
       const requests = result.holds + result.acks.length + result.conflicts + result.unavailable;
       const cores = Object.fromEntries(
         Object.entries(cpuAfter).map(([role, s]) => [role, round((s - (cpuBefore[role] ?? 0)) / elapsed, 2)]),
@@ -110,6 +122,11 @@ for (const cpuText of values.cpu.split(",")) {
         requestsPerSec: Math.round(requests / elapsed),
         nodeCpuUsPerRequest: Math.round(nodeCpuUsPerRequest),
         localShare: round(localShare(routingBefore, routing)),
+        // Group commit: journal transactions per second over all nodes, and events per transaction.
+        journalTxPerSec: Math.round(delta("journalTransactions") / elapsed),
+        eventsPerTx: round(delta("journalEvents") / Math.max(1, delta("journalTransactions")), 2),
+        viewDeliveriesPerSec: Math.round(delta("viewDeliveries") / elapsed),
+        viewSeatsReceivedPerSec: Math.round(delta("viewSeatsReceived") / elapsed),
         unavailable: result.unavailable,
         doubleSales: doubleSales(result.acks).length,
         // Cores used during the window, by role, and by the whole machine (2 cores here; other work included).
