@@ -34,9 +34,9 @@ describe("the capacity scenario (a breakpoint search)", () => {
       assert.ok(scheduledArrivals(s.arrival.startRate, s.arrival.stages) * s.journey.confirmRatio < capacity(s));
     }
     const d = loadScenario("capacity");
-    assert.ok(scheduleSeconds(d) <= 45, `default search at most ${scheduleSeconds(d)} s`);
+    assert.ok(scheduleSeconds(d) <= 65, `default search at most ${scheduleSeconds(d)} s`);
     assert.ok(peakRate(d.arrival) >= 1500, "the top step is past what 2 cores serve");
-    assert.ok(scheduleSeconds(loadScenario("capacity", "quick")) <= 20);
+    assert.ok(scheduleSeconds(loadScenario("capacity", "quick")) <= 30);
   });
 
   it("runs one step as the ramp from the previous rate and a hold", () => {
@@ -67,7 +67,7 @@ describe("the capacity scenario (a breakpoint search)", () => {
   it("keeps its staircase under --rate and --duration, and rejects one that is not", () => {
     const s = withOverrides(loadScenario("capacity"), { rate: 800, durationS: 28 });
     assert.equal(peakRate(s.arrival), 800);
-    assert.equal(scheduleSeconds(s), 28);
+    assert.ok(Math.abs(scheduleSeconds(s) - 28) < 1e-9, `${scheduleSeconds(s)} s`);
     const bad = structuredClone(loadScenario("capacity", "ci"));
     bad.arrival.stages[1] = { durationS: 1, target: 999 };
     bad.faults = [{ atS: 1, action: "kill-node", node: 0 }];
