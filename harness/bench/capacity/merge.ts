@@ -135,6 +135,7 @@ export function mergeDriverResults(runs: DriverResult[]): DriverResult {
       peakInFlight: Math.max(...runs.map((r) => r.health.peakInFlight)),
       keptSchedule: runs.every((r) => r.health.keptSchedule),
       problems,
+      ...mergedConnections(runs),
     },
     histograms: {
       unit: "us",
@@ -145,4 +146,12 @@ export function mergeDriverResults(runs: DriverResult[]): DriverResult {
     },
     warnings: [...new Set(runs.flatMap((r) => r.warnings))],
   };
+}
+
+/** Every step connects the same way; the peak is the most connections any step held open at once. */
+function mergedConnections(runs: DriverResult[]): Pick<DriverResult["health"], "connections"> {
+  const all = runs.flatMap((r) => (r.health.connections ? [r.health.connections] : []));
+  const first = all[0];
+  if (!first) return {};
+  return { connections: { model: first.model, max: first.max, peak: Math.max(...all.map((c) => c.peak)) } };
 }
