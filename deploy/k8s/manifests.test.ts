@@ -240,7 +240,7 @@ describe("deploy/k8s manifests", () => {
           }
         });
 
-        it("the lb-sync sidecar gets PLAN 9's env, matching HAProxy's runtime API, map path and backend", () => {
+        it("the lb-sync sidecar gets the publisher's env, matching HAProxy's runtime API, map path and backend", () => {
           const lb = one(objs, "Deployment", SERVICE.haproxy);
           const sync = lb.spec.template.spec.containers.find((c: Obj) => c.name === "lb-sync");
           assert.deepEqual(sync.args, ["stateful-app/lb-sync/main.ts"]);

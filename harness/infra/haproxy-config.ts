@@ -1,7 +1,7 @@
 import { OVERLOADED } from "../../contract/admission.ts";
 
 /**
- * Owner routing for the stateful app (PLAN 2): HAProxy computes the shard of each actor-addressed request as the
+ * Owner routing for the stateful app: HAProxy computes the shard of each actor-addressed request as the
  * nodes do (`crc32(<kind>|<eventId>/<seat or section>) mod shards`) and looks its owner's server up in `mapPath`
  * (shard -> server name, kept equal to `shard_owner` by `stateful-app/lb-sync` through the runtime API).
  */
@@ -173,7 +173,7 @@ ${a.rule}${c.routing ? routingRules(c.routing) : ""}  option httpchk GET /health
  * runtime skips a server that is down (the request is then balanced and the node's forwarder covers it), and a
  * shard missing from the map (moving, no owner yet) is simply balanced.
  */
-function routingRules(r: HaproxyRouting): string {
+export function routingRules(r: HaproxyRouting): string {
   const kind = r.granularity;
   const actor = kind === "section" ? "var(txn.seat),regsub('-[^-]*$','')" : "var(txn.seat)";
   return `  option http-buffer-request

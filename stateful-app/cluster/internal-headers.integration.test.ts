@@ -1,4 +1,4 @@
-// A client that sends the nodes' internal headers gets an ordinary answer (PLAN 2, 3): HAProxy strips every
+// A client that sends the nodes' internal headers gets an ordinary answer: HAProxy strips every
 // `x-statebench-*` request header, and a node trusts a peer only with the cluster secret, so a forged
 // `x-statebench-forwarded-by` neither refuses the request ("shard not owned by this node") nor reaches the
 // internal endpoints.

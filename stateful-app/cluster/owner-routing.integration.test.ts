@@ -1,4 +1,4 @@
-// Owner routing through the stack's real HAProxy (PLAN 2): in steady state, after a node is killed and after a
+// Owner routing through the stack's real HAProxy: in steady state, after a node is killed and after a
 // node joins, once ownership and the routing table have settled, at least 95% of actor-addressed requests reach
 // the owning node with no hop. Seat actors: every seat its own shard key, so HAProxy's hash is exercised widely.
 import assert from "node:assert/strict";

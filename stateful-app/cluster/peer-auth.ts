@@ -23,7 +23,7 @@ export function requestHeader(c: Context, name: string): string | undefined {
 }
 
 /**
- * Node-to-node trust (PLAN 3): a request is a peer's only when it carries the cluster's shared secret
+ * Node-to-node trust: a request is a peer's only when it carries the cluster's shared secret
  * (`CLUSTER_SECRET`, generated per stack by the harness; else one kept in the cluster's database). Whatever
  * `x-statebench-*` headers a client sends (the load balancer strips them anyway), without the secret its request
  * is an ordinary client request: it is routed, forwarded and counted like any other.

@@ -1,4 +1,4 @@
-// A stale routing table stays correct (PLAN 2): with the publisher paused and HAProxy's map pointing every shard
+// A stale routing table stays correct: with the publisher paused and HAProxy's map pointing every shard
 // at the wrong node, and a node joining mid-load so ownership moves under it, every request still gets the
 // owner's answer through the nodes' forwarder (fencing keeps any stale writer out): no double sale, no lost ack.
 import assert from "node:assert/strict";

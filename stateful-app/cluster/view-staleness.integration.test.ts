@@ -1,4 +1,4 @@
-// The availability view's staleness bound (PLAN 4, LIMITS.availabilityStalenessMs): under booking load on three
+// The availability view's staleness bound (LIMITS.availabilityStalenessMs): under booking load on three
 // nodes, every node's summary shows an acknowledged hold within the bound; a node that was paused catches up
 // within the bound of waking (its deliveries were retried); and all nodes end with the same counts and listing.
 import assert from "node:assert/strict";

@@ -52,7 +52,7 @@ interface PeerLink {
 }
 
 /**
- * The replicated availability view (PLAN 4), in the manner of Akka Distributed Data: every node keeps a board of
+ * The replicated availability view, in the manner of Akka Distributed Data: every node keeps a board of
  * every seat of every event (`booking/board.ts`, a last-writer-wins register per seat, versioned by the owning
  * actor's seqNr above its shard's fencing epoch) and answers the summary and the listing from it, with no
  * fan-out and no scan.

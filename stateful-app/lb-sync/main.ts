@@ -1,5 +1,5 @@
 /**
- * The routing-table publisher of the stateful deployment (PLAN 9): a small process beside HAProxy that keeps
+ * The routing-table publisher of the stateful deployment: a small process beside HAProxy that keeps
  * HAProxy's shard -> server map equal to `shard_owner`, so HAProxy sends each actor-addressed request straight to
  * the node owning its shard (see `publisher.ts`; the HAProxy side is in `harness/infra/haproxy-config.ts`).
  *

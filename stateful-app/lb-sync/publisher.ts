@@ -42,7 +42,7 @@ export interface Publisher {
 const ADDS_PER_COMMAND = 64;
 
 /**
- * Keeps HAProxy's shard -> server map equal to `shard_owner` (PLAN 9). Listens on the cluster's NOTIFY channel
+ * Keeps HAProxy's shard -> server map equal to `shard_owner`. Listens on the cluster's NOTIFY channel
  * (every acquisition, release and death is announced there) and also polls, so the map follows an ownership
  * change within milliseconds, and a server added to HAProxy (no NOTIFY) or a missed notification within
  * `pollMs`. Each owner's server is found by matching its advertised URL to the servers' addresses (`show

@@ -117,7 +117,7 @@ export function statelessObjects(o: { replicas: number; workers: number }): Arra
 /**
  * The stateful app: actor nodes in a StatefulSet. Each pod's NODE_ID is its stable name (stateful-0, -1, ...);
  * ADVERTISE_URL its own address, which peers forward to and the routing-table publisher matches against
- * HAProxy's servers (PLAN 9). SIGTERM is a graceful leave (every shard handed off, the journal flushed), so the
+ * HAProxy's servers. SIGTERM is a graceful leave (every shard handed off, the journal flushed), so the
  * grace period leaves room for it; pods start and stop in parallel, as the harness starts nodes.
  */
 export function statefulObjects(o: {

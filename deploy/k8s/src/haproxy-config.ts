@@ -1,8 +1,12 @@
-import { admissionLines, DEFAULT_ADMISSION } from "../../../harness/infra/haproxy-config.ts";
+import {
+  admissionLines,
+  DEFAULT_ADMISSION,
+  routingRules as harnessRoutingRules,
+} from "../../../harness/infra/haproxy-config.ts";
 import type { AppName } from "../../../harness/results/types.ts";
 import { APP_PORT, RUNTIME_ADDR, SERVICE, STATS_PORT } from "./meta.ts";
 
-/** The map the routing-table publisher keeps equal to `shard_owner` (PLAN 2, 9); empty until it first runs. */
+/** The map the routing-table publisher keeps equal to `shard_owner`; empty until it first runs. */
 export const SHARD_MAP = "/usr/local/etc/haproxy/maps/shard-owner.map";
 /** Backend and server-template prefix: what the publisher's HAPROXY_BACKEND names and `show servers state` lists. */
 export const BACKEND: Record<AppName, string> = { stateless: "stateless", stateful: "stateful" };
@@ -16,7 +20,7 @@ export const SLOTS = 16;
  * - Backends follow the app's headless Service through DNS: the slots fill with the ready pods' addresses.
  *   HAProxy does not apply resolv.conf search domains, so the name is the FQDN, built from the pod's namespace
  *   (POD_NAMESPACE, from the downward API) and CLUSTER_DOMAIN: HAProxy expands environment variables in quotes.
- * - The public frontend strips every `x-statebench-*` request header (PLAN 2: only peers may send them) and
+ * - The public frontend strips every `x-statebench-*` request header (only peers may send them) and
  *   refuses /metrics, which is served to in-cluster scrapers by the app-metrics Service instead.
  * - Stats and the Prometheus exporter listen on their own port (haproxy-stats Service), never the public one;
  *   the runtime API listens on the pod's loopback only (the lb-sync sidecar).
@@ -28,26 +32,15 @@ export interface RoutingInput {
 }
 
 /**
- * Owner routing (PLAN 2), the rules of the harness's private HAProxy (routingRules in
- * harness/infra/haproxy-config.ts, stateful-cluster), line for line: the shard of an actor-addressed request
+ * Owner routing, the rules of the harness's private HAProxy (routingRules in
+ * harness/infra/haproxy-config.ts), line for line: the shard of an actor-addressed request
  * computed as the nodes compute it (crc32 of `<kind>|<event>/<actor>` mod shards; the seat from a hold's JSON
  * body, or from a hold/booking id in the path, `<seatId>.<random>`), its owner's server looked up in the map the
  * publisher keeps, and picked with `use-server`, which skips a server that is down (the request is then
- * balanced, and the node's forwarder covers a stale table). The validation test checks the two stay equal.
+ * balanced, and the node's forwarder covers a stale table). The rules are the harness's own, so the two cannot drift.
  */
 export function routingRules(r: RoutingInput): string {
-  const kind = r.granularity;
-  const actor = kind === "section" ? "var(txn.seat),regsub('-[^-]*$','')" : "var(txn.seat)";
-  return `  option http-buffer-request
-  http-request set-var(txn.event) path,field(3,/) if { path_beg /events/ }
-  http-request set-var(txn.seat) req.body,json_query('$.seatId') if { method POST } { path_reg ^/events/[^/]+/holds$ }
-  http-request set-var(txn.seat) path,field(5,/),regsub('\\.[^.]*$','') if { path_reg ^/events/[^/]+/(holds/[^/]+(/confirm)?|bookings/[^/]+)$ }
-  http-request set-var(txn.actor) ${actor} if { var(txn.seat) -m found }
-  http-request set-var(txn.shard) str(${kind}|),concat(,txn.event,/),concat(,txn.actor,),crc32,mod(${r.shards}) if { var(txn.actor) -m found }
-  http-request set-var(txn.shard) str(event|),concat(,txn.event,),crc32,mod(${r.shards}) if { method PUT } { path_reg ^/events/[^/]+$ }
-  http-request set-var(txn.owner) var(txn.shard),map(${SHARD_MAP}) if { var(txn.shard) -m found }
-  use-server %[var(txn.owner)] if { var(txn.owner) -m found }
-`;
+  return harnessRoutingRules({ mapPath: SHARD_MAP, shards: r.shards, granularity: r.granularity });
 }
 
 export function haproxyConfig(app: AppName, routing: RoutingInput): string {
@@ -110,4 +103,4 @@ ${app === "stateful" ? routingRules(routing) : ""}  server-template ${SLOT_PREFI
 }
 
 /** The map file HAProxy loads at start: no owner known yet (the publisher fills it through the runtime API). */
-export const EMPTY_SHARD_MAP = "# shard -> server, kept by stateful-app/lb-sync (PLAN 9)\n";
+export const EMPTY_SHARD_MAP = "# shard -> server, kept by stateful-app/lb-sync\n";

@@ -23,7 +23,7 @@ const LB_SYNC_PORT = 8405;
 const CONFIG_DIR = "/usr/local/etc/haproxy";
 
 /**
- * The routing-table publisher (PLAN 9) beside HAProxy: it keeps the shard map equal to `shard_owner` in
+ * The routing-table publisher beside HAProxy: it keeps the shard map equal to `shard_owner` in
  * PostgreSQL through the runtime API on the pod's loopback.
  * Its optional /health (PORT) serves the probes. Until stateful-app/lb-sync lands on main (stateful-cluster
  * branch), the container exits and restarts; HAProxy balances meanwhile (no map entry: no use-server).
