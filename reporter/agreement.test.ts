@@ -73,3 +73,17 @@ test("a --driver both run shows the section in Markdown and HTML, with the k6 da
   assert.match(html, /<section id="drivers">/);
   assert.match(html, /href="flash-sale\/stateless\/k6-driver\/k6-measure\/dashboard.html"/);
 });
+
+test("agreement judges p50 from the actual send for both drivers: the embedded driver's send lag is not a difference", () => {
+  const e = structuredClone(load().results[0] as AppRunSummary);
+  // The embedded driver's intended-send p50 carries 1 ms of its own wake-up lag over its actual-send p50.
+  e.serviceTime = { ...e.latency, p50: e.latency.p50 };
+  e.latency = { ...e.latency, p50: e.latency.p50 + 1 };
+  const k = asK6(e, { rps: 1, p50: 1 });
+  k.latency = { ...k.latency, p50: e.serviceTime.p50 };
+  k.serviceTime = k.latency;
+  const a = compareDrivers(e, k);
+  assert.equal(a.p50Diff, 0);
+  assert.equal(a.verdict, "agree");
+  assert.equal(a.embedded.p50, e.latency.p50, "the intended-send p50 is still shown");
+});

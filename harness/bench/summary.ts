@@ -75,6 +75,7 @@ export function buildAppSummary(i: SummaryInput): AppRunSummary {
     requests: i.driver.requests,
     throughput: i.driver.throughput,
     latency: i.driver.latency,
+    serviceTime: i.driver.serviceTime,
     spectrum: i.driver.spectrum,
     errors: i.driver.errors,
     shed: { requests: answers.shed, rate: answers.total > 0 ? round(answers.shed / answers.total, 5) : 0 },

@@ -128,6 +128,11 @@ export interface AppRunSummary {
   requests: { total: number; byEndpoint: Record<string, EndpointSummary>; byStatus: Record<string, number> };
   throughput: { requestsPerS: number; journeysPerS: number; bookingsPerS: number };
   latency: LatencySummary;
+  /**
+   * Latency from each request's actual send (service time), beside `latency`, which runs from the intended send.
+   * For k6 the two are the same (k6 measures from the actual send). Absent in summaries written before it was kept.
+   */
+  serviceTime?: LatencySummary;
   /** HdrHistogram percentile spectrum of all requests: [percentile, ms]. */
   spectrum: Array<[number, number]>;
   errors: { count: number; rate: number; byCode: Record<string, number> };
