@@ -78,8 +78,10 @@ describe("open-model driver against a local stub server", () => {
       });
       clearTimeout(timer);
       assert.ok(r.latency.max >= 950, `max ${r.latency.max} ms`);
-      // ~150 journeys arrive during the stall, ~20% of all requests, waiting 0..1000 ms: the top 1% waited ~1 s.
-      assert.ok(r.latency.p99 >= 900, `open-model p99 ${r.latency.p99} ms`);
+      // ~150 journeys arrive during the stall, 10-20% of all requests (their later requests come after it), waiting
+      // 0..1000 ms evenly: the top 1% of all waited 900-950 ms or more. 800 leaves room for timer jitter, and stays
+      // far above what the closed loop below shows.
+      assert.ok(r.latency.p99 >= 800, `open-model p99 ${r.latency.p99} ms`);
       const closed = await closedLoop(srv.url, "/events/stall", 2, 5000, () => srv.stall(1000));
       assert.ok(closed.max >= 900, "the closed loop saw the stall too, on one request per connection");
       assert.ok(closed.p99 < 500, `closed-loop p99 ${closed.p99} ms hides it (${closed.count} samples)`);
