@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { request } from "undici";
+import { LIMITS } from "../../contract/index.ts";
 import type { AckRecord, AppName, AuditResult } from "../results/types.ts";
 import { checkBookings } from "./checker.ts";
 import { readDurableBookings } from "./durable.ts";
@@ -22,10 +24,17 @@ export interface AuditOptions {
 export async function auditRun(o: AuditOptions): Promise<AuditResult> {
   const deadline = Date.now() + (o.readyTimeoutMs ?? 20_000);
   const summary = await getJson(`${o.baseUrl}/events/${o.eventId}`, deadline);
-  const soldApi = summary.status === 200 ? Number((summary.json as { sold?: number }).sold) : null;
-  const result = o.databaseUrl
-    ? checkBookings({ acks: o.acks, durable: await readDurableBookings(o.app, o.databaseUrl, o.eventId), soldApi })
-    : apiOnly(o.acks, soldApi);
+  const soldOf = (r: { status: number; json: unknown }) =>
+    r.status === 200 ? Number((r.json as { sold?: number }).sold) : null;
+  let soldApi = soldOf(summary);
+  const durable = o.databaseUrl ? await readDurableBookings(o.app, o.databaseUrl, o.eventId) : null;
+  // The contract lets availability reads lag writes by LIMITS.availabilityStalenessMs (a restarted cluster's
+  // replicated view is still filling in): a count that disagrees is read once more after that bound, never later.
+  if (durable && soldApi !== null && soldApi !== new Set(durable.map((b) => b.seatId)).size) {
+    await sleep(LIMITS.availabilityStalenessMs);
+    soldApi = soldOf(await getJson(`${o.baseUrl}/events/${o.eventId}`, deadline));
+  }
+  const result = durable ? checkBookings({ acks: o.acks, durable, soldApi }) : apiOnly(o.acks, soldApi);
 
   // Every acknowledged booking must also be readable through the API, with the same seat and user.
   const acked = new Map<string, AckRecord>();
