@@ -83,6 +83,22 @@ describe("seat board", () => {
     assert.equal(board.statusAt(i), 0);
   });
 
+  it("an actor's later events win in a replay even when this node hands its shard off between two pages", async () => {
+    const board = new EventBoard(layout);
+    let epoch = 5;
+    await board.replay(
+      async (fn) => {
+        fn("section|e/A", 1, held("A-1", "h1"));
+        epoch = 0; // the shard moved to another node before the next page was read
+        fn("section|e/A", 2, { t: "confirmed", seatId: "A-1", holdId: "h1", bookingId: "b1" });
+        fn("section|e/B", 1, held("B-1", "h2"));
+      },
+      (_key, seqNr) => seatVersion(epoch, seqNr),
+    );
+    assert.deepEqual(board.summary(), { capacity: 5, available: 3, held: 1, sold: 1 });
+    assert.equal(board.statusAt(board.indexOf("A-1")), 2);
+  });
+
   it("reports only its own actors' changes", () => {
     const changed: number[] = [];
     const board = new EventBoard(layout, { onChange: (_b, index) => changed.push(index) });

@@ -93,8 +93,14 @@ export class EventBoard {
   }
 
   /**
-   * Applies a replay of the journal (`Journal.replayPrefix` of the event's actors). `versionOf` gives each
-   * event's version, or null to skip it (a replay for acquired shards only). `onChange` is not called.
+   * Applies a replay of the journal (`Journal.replayPrefix` of the event's actors, rows in (key, seqNr) order).
+   * `versionOf` gives each event's version, or null to skip it (a replay for acquired shards only). `onChange`
+   * is not called.
+   *
+   * An actor's rows take the version base its first row got. The replay reads pages, and this node may hand a
+   * shard off between two of them: its epoch then drops from the versions, and an actor's later events (a
+   * confirm after its hold, on the next page) would lose to its earlier ones. The journal orders one actor's
+   * events by seqNr alone, and so does the replay.
    */
   async replay(
     rows: (fn: (key: string, seqNr: number, event: unknown) => void) => Promise<void>,
@@ -102,11 +108,17 @@ export class EventBoard {
       this.opts.versionOf?.(key, seqNr) ?? seqNr,
   ): Promise<void> {
     this.syncing++;
+    let lastKey: string | null = null;
+    let base: number | null = null;
     try {
       await rows((key, seqNr, event) => {
-        const version = versionOf(key, seqNr);
+        if (key !== lastKey) {
+          lastKey = key;
+          const first = versionOf(key, seqNr);
+          base = first === null ? null : first - seqNr;
+        }
         const e = event as SeatEvent;
-        if (version !== null) this.set(this.indexOf(e.seatId), statusOf(e), version);
+        if (base !== null) this.set(this.indexOf(e.seatId), statusOf(e), base + seqNr);
       });
     } finally {
       this.syncing--;
