@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { parseAppEnv } from "../harness/bench/options.ts";
 import { sleep } from "../harness/infra/index.ts";
 import { benchLayout } from "./app-cpu/canned.ts";
 import { type MixResult, mixClient, runMix } from "./app-cpu/mix.ts";
@@ -47,12 +48,7 @@ for (const n of names)
   if (!TARGET_NAMES.includes(n)) throw new Error(`unknown target ${n} (${TARGET_NAMES.join(", ")})`);
 if (!names.includes("hello")) names.unshift("hello");
 
-const appEnv: Record<string, string> = {};
-for (const kv of values["app-env"] ?? []) {
-  const eq = kv.indexOf("=");
-  if (eq <= 0) throw new Error(`--app-env: expected KEY=VALUE, got ${JSON.stringify(kv)}`);
-  appEnv[kv.slice(0, eq)] = kv.slice(eq + 1);
-}
+const appEnv = parseAppEnv(values["app-env"] ?? []);
 const nodeArgs = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${resolve(values.profile)}`] : [];
 const pin = (pid: number, cpu: number) =>
   spawnSync("taskset", ["-cp", String(cpu), String(pid)], { stdio: "ignore" }).status === 0;

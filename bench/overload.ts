@@ -10,6 +10,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
+import { parseAppEnv } from "../harness/bench/options.ts";
 import { type Stack, startStack } from "../harness/stack/index.ts";
 
 const { values } = parseArgs({
@@ -28,12 +29,7 @@ const seconds = Math.max(2, Math.min(30, Number(values.seconds)));
 const factors = (values.factors ?? "").split(",").map(Number);
 if (factors.some((f) => !(f > 0 && f <= 10))) throw new Error("--factors: numbers in (0, 10], e.g. 2,5");
 const connections = Math.max(16, Math.min(5000, Number(values.connections)));
-const env: Record<string, string> = {};
-for (const pair of values["app-env"] ?? []) {
-  const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
-  if (!m?.[1]) throw new Error(`--app-env: expected KEY=VALUE, got "${pair}"`);
-  env[m[1]] = m[2] ?? "";
-}
+const env = parseAppEnv(values["app-env"] ?? []);
 const GOOD_MS = 1_000;
 const SEATS = 200_000;
 

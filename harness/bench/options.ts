@@ -96,7 +96,11 @@ const positive = (flag: string, value: string | undefined, integer: boolean): nu
   return n;
 };
 
-function parseAppEnv(pairs: string[]): Record<string, string> {
+/**
+ * `--app-env KEY=VALUE` pairs as an env (upper-case keys; LB_* admission knobs validated). The bench scripts
+ * under bench/ take the same flag through this too.
+ */
+export function parseAppEnv(pairs: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const pair of pairs) {
     const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
