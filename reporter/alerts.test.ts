@@ -80,6 +80,19 @@ test("a busy machine is flagged in the banner, naming the busiest outside proces
   );
 });
 
+test("failover 503s (unavailable) are a finding of their own, not load shed", () => {
+  const run = loadRun(FIXTURES.small);
+  const r = run.summary.results[0];
+  assert.ok(r);
+  r.shed = { requests: 0, rate: 0 };
+  r.unavailable = { requests: 18, rate: 0.0012 };
+  const mine = collectAlerts(singleRunView(run)).filter((a) => a.scope === `${r.scenario} · ${r.app}`);
+  assert.ok(
+    mine.some((a) => a.level === "finding" && /^unavailable: 18 requests answered 503 unavailable/.test(a.message)),
+  );
+  assert.ok(!mine.some((a) => /overloaded: shed/.test(a.message)), "no shed finding for failover answers");
+});
+
 test("an overloaded app's shed load is a finding with its goodput; the banner stays trustworthy", async () => {
   const { bannerHtml } = await import("./html/banner.ts");
   const run = loadRun(FIXTURES.small);

@@ -66,6 +66,16 @@ function resultAlerts(runId: string, r: AppRunSummary, multiRun: boolean): Alert
         `goodput ${formatNumber(r.goodputPerS ?? null)} answers/s`,
     });
   }
+  if (r.unavailable && r.unavailable.requests > 0) {
+    out.push({
+      level: "finding",
+      scope,
+      message:
+        `unavailable: ${formatNumber(r.unavailable.requests)} requests answered 503 unavailable ` +
+        `(${formatPercent(r.unavailable.rate)} of answers): a shard moving during a failover or rebalance, or ` +
+        "storage down; counted as errors, not as load shed",
+    });
+  }
   if (!r.driverHealth.keptSchedule) {
     out.push({
       level: "fail",

@@ -144,6 +144,20 @@ export const METRICS: MetricDef[] = [
           : `${formatPercent(r.shed.rate)} (${formatNumber(r.shed.requests)})`,
   },
   {
+    key: "unavailableRate",
+    label: "Unavailable (503, shard moving or storage down)",
+    unit: "%",
+    direction: "lower",
+    group: "errors",
+    value: (r) => r.unavailable?.rate ?? null,
+    text: (r) =>
+      r.unavailable === undefined
+        ? "not recorded"
+        : r.unavailable.requests === 0
+          ? "0%"
+          : `${formatPercent(r.unavailable.rate)} (${formatNumber(r.unavailable.requests)})`,
+  },
+  {
     key: "statementsPerBooking",
     label: "DB statements / booking",
     unit: "",

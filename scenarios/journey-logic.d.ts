@@ -26,7 +26,7 @@ export declare function pickSeat(
   sections: readonly SectionLayout[],
   journey: Journey,
   list: string[] | null,
-  tried: Record<string, boolean>,
+  tried: ReadonlySet<string>,
 ): string | null;
 export declare function outcomeOf(status: number): "ok" | "fail" | "info";
 export declare function isError(status: number): boolean;

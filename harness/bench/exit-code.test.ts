@@ -17,7 +17,7 @@ describe("exit codes: overload is a finding, an untrustworthy run is 1, a broken
     r.shed = { requests: 1200, rate: 0.2 };
     const v = runVerdict(s);
     assert.equal(exitCodeOf(v), 0, v.untrustworthy.join("; "));
-    assert.ok(v.findings.some((f) => /shed 1200 requests \(20% of answers were 503\)/.test(f)));
+    assert.ok(v.findings.some((f) => /shed 1200 requests \(20% of answers were 503 overloaded\)/.test(f)));
     assert.ok(v.findings.some((f) => /threshold errors<1% broken/.test(f)));
     assert.deepEqual(runProblems(s), []);
   });

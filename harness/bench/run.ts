@@ -142,7 +142,12 @@ export function runVerdict(s: RunSummary): RunVerdict {
       (t.setBy === "scenario" ? v.findings : v.thresholds).push(line);
     }
     if (r.shed && r.shed.requests > 0)
-      v.findings.push(`${who}: shed ${r.shed.requests} requests (${pct(r.shed.rate)} of answers were 503)`);
+      v.findings.push(`${who}: shed ${r.shed.requests} requests (${pct(r.shed.rate)} of answers were 503 overloaded)`);
+    if (r.unavailable && r.unavailable.requests > 0)
+      v.findings.push(
+        `${who}: ${r.unavailable.requests} requests answered 503 unavailable (${pct(r.unavailable.rate)} of answers: ` +
+          "a shard moving or storage down)",
+      );
     if (r.capacity) {
       const c = r.capacity;
       v.findings.push(

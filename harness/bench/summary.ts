@@ -54,7 +54,7 @@ export function buildAppSummary(i: SummaryInput): AppRunSummary {
     for (const [role, mb] of Object.entries(byRole)) peakRss[role] = round(Math.max(peakRss[role] ?? 0, mb), 1);
   }
   // Shed (503) and good answers from the statuses, whichever way the driver counts 503 among its errors.
-  const answers = answerCounts(i.driver.requests.byStatus);
+  const answers = answerCounts(i.driver.requests.byStatus, i.driver.errors.byCode);
   const durationS = i.driver.window.durationS;
   const systemCpu = Object.entries(secondsByRole)
     .filter(([role]) => role !== "driver")
@@ -79,6 +79,10 @@ export function buildAppSummary(i: SummaryInput): AppRunSummary {
     spectrum: i.driver.spectrum,
     errors: i.driver.errors,
     shed: { requests: answers.shed, rate: answers.total > 0 ? round(answers.shed / answers.total, 5) : 0 },
+    unavailable: {
+      requests: answers.unavailable,
+      rate: answers.total > 0 ? round(answers.unavailable / answers.total, 5) : 0,
+    },
     goodputPerS: durationS > 0 ? round(answers.good / durationS) : 0,
     bookings: i.driver.bookings,
     sellOutS: i.driver.sellOutS,

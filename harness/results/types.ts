@@ -177,9 +177,13 @@ export interface AppRunSummary {
   thresholds: ThresholdResult[];
   faults: FaultRecord[];
   warnings: string[];
-  /** Answers with HTTP 503 (shed by an app's admission control or by HAProxy), and their share of all answers.
-   * Absent in summaries written before it was recorded. */
+  /** Answers with HTTP 503 that shed load (an app's admission control or HAProxy: `{"error":"overloaded"}`), and
+   * their share of all answers. Absent in summaries written before it was recorded; in summaries written before
+   * `unavailable` it counts every 503. */
   shed?: { requests: number; rate: number };
+  /** Answers with HTTP 503 `unavailable` (a shard moving during a failover or rebalance, storage down): errors,
+   * not load shedding. Absent in summaries written before it was recorded. */
+  unavailable?: { requests: number; rate: number };
   /** Answers that were neither errors nor shed, per second of the window. Absent in older summaries. */
   goodputPerS?: number;
   /** The capacity scenario's search result; null for other scenarios, absent in older summaries. */

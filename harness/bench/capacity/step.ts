@@ -11,15 +11,32 @@ export function isGood(status: string): boolean {
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** Answers by kind over a driver result: every answer, the good ones, the shed ones (503). */
-export function answerCounts(byStatus: Record<string, number>): { total: number; good: number; shed: number } {
+/** A run's answers by kind. */
+export interface AnswerCounts {
+  total: number;
+  /** 2xx, 409, 410. */
+  good: number;
+  /** 503s that shed load: admission control's or HAProxy's `{"error":"overloaded"}`, and 503s naming no code. */
+  shed: number;
+  /** 503 `unavailable`: a shard moving (failover, rebalance) or storage down. An error, not load shedding. */
+  unavailable: number;
+}
+
+/**
+ * Answers by kind over a driver result. A 503 is shed load unless its body named the contract's `unavailable`
+ * (both drivers file unexpected answers under the API's error code): a node kill's "shard moving" answers are a
+ * failover's cost, and calling them overload would blame admission control for them.
+ */
+export function answerCounts(byStatus: Record<string, number>, byCode: Record<string, number> = {}): AnswerCounts {
   let total = 0;
   let good = 0;
   for (const [status, n] of Object.entries(byStatus)) {
     total += n;
     if (isGood(status)) good += n;
   }
-  return { total, good, shed: byStatus["503"] ?? 0 };
+  const all503 = byStatus["503"] ?? 0;
+  const unavailable = Math.min(all503, byCode.unavailable ?? 0);
+  return { total, good, shed: all503 - unavailable, unavailable };
 }
 
 /**
@@ -29,7 +46,7 @@ export function answerCounts(byStatus: Record<string, number>): { total: number;
  * shed answers included, whatever the driver files them under.
  */
 export function stepSubject(r: DriverResult): ThresholdSubject & { goodputPerS: number; shedRate: number } {
-  const { total, good, shed } = answerCounts(r.requests.byStatus);
+  const { total, good, shed } = answerCounts(r.requests.byStatus, r.errors.byCode);
   const per = (n: number, s: number) => (s > 0 ? round(n / s) : 0);
   const perS = (n: number) => per(n, r.window.durationS);
   return {
