@@ -2,6 +2,12 @@ import type { AppRunSummary } from "../harness/results/types.ts";
 import { connectionText, driverOf } from "./driver-info.ts";
 import { formatNumber, formatPercent } from "./format.ts";
 
+/** A count of answers and its share of all answers: "2.1% (312)"; summaries from before it say "not recorded". */
+function answerShareText(x: { requests: number; rate: number } | undefined): string {
+  if (x === undefined) return "not recorded";
+  return x.requests === 0 ? "0%" : `${formatPercent(x.rate)} (${formatNumber(x.requests)})`;
+}
+
 /** Which way a metric improves. */
 export type Direction = "higher" | "lower";
 
@@ -136,12 +142,7 @@ export const METRICS: MetricDef[] = [
     direction: "lower",
     group: "errors",
     value: (r) => r.shed?.rate ?? null,
-    text: (r) =>
-      r.shed === undefined
-        ? "not recorded"
-        : r.shed.requests === 0
-          ? "0%"
-          : `${formatPercent(r.shed.rate)} (${formatNumber(r.shed.requests)})`,
+    text: (r) => answerShareText(r.shed),
   },
   {
     key: "unavailableRate",
@@ -150,12 +151,7 @@ export const METRICS: MetricDef[] = [
     direction: "lower",
     group: "errors",
     value: (r) => r.unavailable?.rate ?? null,
-    text: (r) =>
-      r.unavailable === undefined
-        ? "not recorded"
-        : r.unavailable.requests === 0
-          ? "0%"
-          : `${formatPercent(r.unavailable.rate)} (${formatNumber(r.unavailable.requests)})`,
+    text: (r) => answerShareText(r.unavailable),
   },
   {
     key: "statementsPerBooking",
