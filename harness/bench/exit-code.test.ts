@@ -54,5 +54,12 @@ describe("exit codes: overload is a finding, an untrustworthy run is 1, a broken
     const v = runVerdict(s);
     assert.equal(exitCodeOf(v), 0);
     assert.ok(v.findings.some((f) => /capacity 381 journeys\/s, 250.5 bookings\/s at p99<=250, errors<=1%/.test(f)));
+    // A search the driver ended after a step held is a lower bound (its judged steps kept their schedule).
+    r.capacity.endedBy = "driver";
+    const bound = runVerdict(s);
+    assert.equal(exitCodeOf(bound), 0, bound.untrustworthy.join("; "));
+    assert.ok(
+      bound.findings.some((f) => /capacity 381 journeys\/s.*the driver fell behind: at least this much/.test(f)),
+    );
   });
 });

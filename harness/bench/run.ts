@@ -152,7 +152,7 @@ export function runVerdict(s: RunSummary): RunVerdict {
       const c = r.capacity;
       v.findings.push(
         `${who}: capacity ${c.journeysPerS} journeys/s, ${c.bookingsPerS} bookings/s at ${c.slo.thresholds.join(", ")}` +
-          ` (${c.endedBy === "top-step" ? "every step held: at least this much" : `then ${c.endedBy === "slo" ? "the SLO broke" : "the driver fell behind"}`})`,
+          ` (${c.endedBy === "top-step" ? "every step held: at least this much" : `then ${c.endedBy === "slo" ? "the SLO broke" : "the driver fell behind: at least this much"}`})`,
       );
     }
   }

@@ -6,7 +6,7 @@ import { esc } from "./escape.ts";
 
 const ENDED: Record<CapacityResult["endedBy"], string> = {
   slo: "the next step broke the SLO",
-  driver: "the driver fell behind on the next step (capacity is a lower bound; run untrustworthy)",
+  driver: "the driver fell behind on the next step: the capacity is a lower bound set by the load generator",
   "top-step": "every step held: the app can take at least this much",
 };
 

@@ -82,6 +82,45 @@ describe("capacity search against a stub with a known service rate", () => {
     }
   });
 
+  it("a driver that falls behind after a step held gives a lower bound, not an untrustworthy run", async () => {
+    const srv = await startStubServer();
+    try {
+      const scenario = browsingStaircase(20, 5); // 20, 25, 31, 39, 49: far below the stub's limit
+      await prepareEvent({ baseUrl: srv.url, eventId: "lag", scenario });
+      const search = (lagAtStep: number) => {
+        let step = 0;
+        // The seam the search drives: the real driver, with a planted "fell behind" on one step.
+        const drive: typeof runDriver = async (o) => {
+          const r = await runDriver(o);
+          step += 1;
+          if (step !== lagAtStep) return r;
+          return { ...r, health: { ...r.health, keptSchedule: false, problems: ["planted: p99 send lag 300 ms"] } };
+        };
+        return runCapacitySearch({
+          scenario,
+          slo: resolveSlo({ p99Ms: 250, errorRate: 0.01 }, []),
+          drive,
+          base: { baseUrl: srv.url, eventId: "lag", seed: 3, pollSoldOut: false },
+          log: () => {},
+        });
+      };
+      const bound = await search(3);
+      assert.equal(bound.capacity.endedBy, "driver");
+      assert.equal(bound.capacity.steps.length, 3, "stopped at the step the driver fell behind on");
+      assert.equal(bound.capacity.journeysPerS, 25, "the last judged step's rate");
+      assert.equal(bound.driver.health.keptSchedule, true, "every judged step kept its schedule");
+      assert.ok(bound.driver.warnings.some((w) => /lower bound set by the load generator/.test(w)));
+      assert.ok(bound.driver.warnings.some((w) => /planted: p99 send lag 300 ms/.test(w)));
+
+      const none = await search(1);
+      assert.equal(none.capacity.endedBy, "driver");
+      assert.equal(none.capacity.journeysPerS, 0);
+      assert.equal(none.driver.health.keptSchedule, false, "no step held: nothing was measured on schedule");
+    } finally {
+      await srv.close();
+    }
+  });
+
   it("lets --threshold replace the SLO's bounds and asks throughput thresholds of the capacity", () => {
     const slo = resolveSlo({ p99Ms: 250, errorRate: 0.01 }, parseThresholds(["p90<40", "bookings>100"]));
     assert.deepEqual(

@@ -85,7 +85,7 @@ export async function runCapacitySearch(o: SearchOptions): Promise<SearchResult>
   const lastHeld = judged.findLastIndex((s) => s.held);
   const held = lastHeld >= 0 ? judged[lastHeld] : undefined;
   return {
-    driver: mergeDriverResults(runs),
+    driver: driverBound(mergeDriverResults(runs), runs, endedBy === "driver" ? held : undefined),
     capacity: {
       // The rate the step held (its offered load); what it served is in its bookings/s and goodput.
       journeysPerS: held?.offeredJourneysPerS ?? 0,
@@ -95,5 +95,27 @@ export async function runCapacitySearch(o: SearchOptions): Promise<SearchResult>
       steps: judged,
     },
     capacityStep: subjects[Math.max(0, lastHeld)] as ThresholdSubject,
+  };
+}
+
+/**
+ * A search the driver ended, after a step held, measured what it claims: every step it judged kept its
+ * schedule, and the step the driver fell behind on was left unjudged. Its capacity is then a lower bound set by
+ * the load generator, not a disturbed run: the merged health keeps the judged steps' verdict and says so (the
+ * lag itself stays in the latencies and in `p99LagMs`). With no step held the run stays untrustworthy.
+ */
+function driverBound(merged: DriverResult, runs: DriverResult[], held: CapacityStep | undefined): DriverResult {
+  if (!held) return merged;
+  const judged = runs.slice(0, -1);
+  if (!judged.every((r) => r.health.keptSchedule)) return merged;
+  const last = runs.at(-1);
+  const note =
+    `the driver fell behind at the step after ${held.offeredJourneysPerS} journeys/s ` +
+    `(${(last?.health.problems ?? []).join("; ") || "late sends"}): the search stopped there, so the capacity ` +
+    "found is a lower bound set by the load generator on this machine, not the app's limit";
+  return {
+    ...merged,
+    health: { ...merged.health, keptSchedule: true, problems: [] },
+    warnings: [...merged.warnings, `capacity search: ${note}`],
   };
 }
