@@ -1,50 +1,61 @@
 // The driver as a process of its own, for a driver on its own host (a network namespace, a load machine):
-// `node --import tsx harness/driver/agent-main.ts`. Once loaded it prints {"ready": true}, then reads one line
-// of DriverOptions (JSON, without callbacks) on stdin, runs that phase with `runDriver` and reports on stdout,
-// one JSON object a line: {"start": ms}, {"ack": AckRecord}, {"second": SecondStats}, then {"result":
-// DriverResult} (or {"error": message}). Loading first means its start-up CPU is spent before the harness's
-// window opens. SIGTERM/SIGINT abort the phase; the result still comes.
+// `node --import tsx harness/driver/agent-main.ts`. Once loaded it prints {"ready": true}, then runs one phase
+// per line of DriverOptions (JSON, without callbacks) on stdin, one after another, and reports on stdout, one
+// JSON object a line: {"start": ms}, {"ack": AckRecord}, {"second": SecondStats}, then {"result": DriverResult}
+// (or {"error": message}, after which it exits). Loading first means its start-up CPU is spent before the
+// harness's window opens; running every phase of a run (warm-up, measure, each capacity step) in one process
+// means the JIT compiles the hot paths during the warm-up, not inside a measured window. SIGTERM/SIGINT abort
+// the phase in progress (its result still comes) and end the agent; so does closing stdin, after the phase.
 import { createInterface } from "node:readline";
 import { runDriver } from "./run.ts";
 import type { DriverOptions } from "./types.ts";
 
-const abort = new AbortController();
-for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => abort.abort());
+let current: AbortController | null = null;
+let ending = false;
 const send = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const finish = (code: number) => process.stdout.end(() => process.exit(code));
+const end = () => {
+  ending = true;
+  if (current) current.abort();
+  else finish(0);
+};
+for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, end);
 
-const input = createInterface({ input: process.stdin });
-let started = false;
-input.once("line", (line) => {
-  started = true;
-  input.close();
+async function runPhase(line: string): Promise<boolean> {
   let opts: DriverOptions;
   try {
     opts = JSON.parse(line) as DriverOptions;
   } catch (err) {
     send({ error: `bad options line: ${(err as Error).message}` });
-    finish(2);
-    return;
+    return false;
   }
-  runDriver({
-    ...opts,
-    signal: abort.signal,
-    onStart: (ms) => send({ start: ms }),
-    onAck: (a) => send({ ack: a }),
-    onSecond: (s) => send({ second: s }),
-  }).then(
-    (result) => {
-      send({ result });
-      finish(0);
-    },
-    (err: unknown) => {
-      send({ error: err instanceof Error ? err.message : String(err) });
-      finish(1);
-    },
-  );
-});
-// Dismissed before any phase (the harness closed stdin): nothing to report.
-input.once("close", () => {
-  if (!started) finish(0);
-});
+  current = new AbortController();
+  try {
+    const result = await runDriver({
+      ...opts,
+      signal: current.signal,
+      onStart: (ms) => send({ start: ms }),
+      onAck: (a) => send({ ack: a }),
+      onSecond: (s) => send({ second: s }),
+    });
+    send({ result });
+    return true;
+  } catch (err) {
+    send({ error: err instanceof Error ? err.message : String(err) });
+    return false;
+  } finally {
+    current = null;
+  }
+}
+
+const input = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+(async () => {
+  for await (const line of input) {
+    if (ending) break;
+    if (line.trim() === "") continue;
+    if (!(await runPhase(line))) return finish(1);
+    if (ending) break;
+  }
+  finish(0);
+})();
 send({ ready: true });

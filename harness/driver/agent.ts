@@ -17,7 +17,8 @@ export interface AgentOptions {
 /** `runDriver` in an agent process, plus its lifecycle. */
 export interface AgentDriver {
   (o: DriverOptions): Promise<DriverResult>;
-  /** Starts the next phase's agent now and waits until it is loaded (its start-up then precedes the window). */
+  /** Makes sure an agent is loaded for the next phase (its start-up then precedes the window); a no-op when the
+   * previous phase left its agent warm. */
   prepare(): Promise<void>;
   /** Stops a prepared agent that was not used. Idempotent. */
   close(): Promise<void>;
@@ -41,8 +42,9 @@ type Message = {
 /**
  * `runDriver` in a process of its own at `placement` (the driver's host), with the same options and result: the
  * callbacks fire as the agent's reports arrive (acks and seconds live, so the audit's input and the progress
- * line are the same as in-process). Each phase gets a fresh agent; agents die with the harness; an abort signal
- * stops the phase.
+ * line are the same as in-process). Phases run one after another in one agent, so the measured ones find its JIT
+ * warm (a fresh process spent ~0.25 s of CPU compiling inside each window); an aborted or failed phase ends its
+ * agent and the next phase starts a new one. Agents die with the harness; `close()` ends the last one.
  */
 export function agentDriver(a: AgentOptions): AgentDriver {
   let count = 0;
@@ -77,14 +79,21 @@ export function agentDriver(a: AgentOptions): AgentDriver {
     const agent = standby ?? spawnAgent();
     standby = null;
     const { child, lines } = agent;
-    const stop = () => child.signal("SIGTERM");
+    let aborted = false;
+    const stop = () => {
+      aborted = true;
+      child.signal("SIGTERM");
+    };
     signal?.addEventListener("abort", stop, { once: true });
     let result: DriverResult | null = null;
     let error: string | null = null;
     try {
       await agent.ready;
       child.stdin?.write(`${JSON.stringify(plain)}\n`);
-      for (let next = await lines.next(); !next.done; next = await lines.next()) {
+      // The phase's reports, up to its result: the agent then waits for the next phase.
+      while (result === null && error === null) {
+        const next = await lines.next();
+        if (next.done) break;
         if (!next.value.startsWith("{")) continue;
         const msg = JSON.parse(next.value) as Message;
         if (msg.start !== undefined) onStart?.(msg.start);
@@ -93,14 +102,16 @@ export function agentDriver(a: AgentOptions): AgentDriver {
         else if (msg.result) result = msg.result;
         else if (msg.error) error = msg.error;
       }
-      const code = await child.exited;
       if (result) return result;
+      const code = await child.exited;
       throw new Error(
         `driver agent at ${a.placement.host}: ${error ?? `exited with code ${code} without a result`} (log ${child.logFile})`,
       );
     } finally {
       signal?.removeEventListener("abort", stop);
-      await child.stop({ signal: "SIGTERM", timeoutMs: 5000 });
+      // A finished phase leaves a warm agent for the next one; an aborted or failed one is stopped.
+      if (result && !aborted && child.running()) standby = agent;
+      else await child.stop({ signal: "SIGTERM", timeoutMs: 5000 });
     }
   };
   return Object.assign(run, {
