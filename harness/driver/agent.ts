@@ -20,7 +20,7 @@ export interface AgentDriver {
   /** Makes sure an agent is loaded for the next phase (its start-up then precedes the window); a no-op when the
    * previous phase left its agent warm. */
   prepare(): Promise<void>;
-  /** Stops a prepared agent that was not used. Idempotent. */
+  /** Ends the agent left warm for a next phase, if any. Idempotent. */
   close(): Promise<void>;
 }
 

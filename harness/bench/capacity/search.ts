@@ -105,9 +105,8 @@ export async function runCapacitySearch(o: SearchOptions): Promise<SearchResult>
  * lag itself stays in the latencies and in `p99LagMs`). With no step held the run stays untrustworthy.
  */
 function driverBound(merged: DriverResult, runs: DriverResult[], held: CapacityStep | undefined): DriverResult {
+  // The search stops at the first step the driver fell behind on, so every step before it kept its schedule.
   if (!held) return merged;
-  const judged = runs.slice(0, -1);
-  if (!judged.every((r) => r.health.keptSchedule)) return merged;
   const last = runs.at(-1);
   const note =
     `the driver fell behind at the step after ${held.offeredJourneysPerS} journeys/s ` +
