@@ -84,10 +84,19 @@ try {
   const round = async (
     t: Target,
     roundSeconds: number,
-  ): Promise<{ mix: MixResult; appS: number; appSysS: number; stackS: number; clientS: number }> => {
+  ): Promise<{
+    mix: MixResult;
+    appS: number;
+    appSysS: number;
+    stackS: number;
+    clientS: number;
+    eventsPerTx: number | null;
+  }> => {
     const client = clients.get(t.name);
     if (client === undefined) throw new Error(`no client for ${t.name}`);
     const first = journeyOf.get(t.name) ?? 0;
+    // Read outside the CPU window: a /metrics request costs the node CPU too.
+    const journalBefore = await t.journal();
     const before = await t.cpu();
     const clientBefore = process.cpuUsage();
     const mix = await runMix(client, {
@@ -101,8 +110,11 @@ try {
     await sleep(500);
     const after = await t.cpu();
     const clientCpu = process.cpuUsage(clientBefore);
+    const journalAfter = await t.journal();
     journeyOf.set(t.name, first + mix.journeys);
+    const txs = journalBefore && journalAfter ? journalAfter.transactions - journalBefore.transactions : 0;
     return {
+      eventsPerTx: journalBefore && journalAfter && txs > 0 ? (journalAfter.events - journalBefore.events) / txs : null,
       mix,
       appS: after.appS - before.appS,
       appSysS: after.appSysS - before.appSysS,
@@ -118,7 +130,7 @@ try {
   const rows: RoundRow[] = [];
   for (let r = 1; r <= rounds; r++) {
     for (const t of targets) {
-      const { mix, appS, appSysS, stackS, clientS } = await round(t, seconds);
+      const { mix, appS, appSysS, stackS, clientS, eventsPerTx } = await round(t, seconds);
       const row: RoundRow = {
         round: r,
         target: t.name,
@@ -133,6 +145,7 @@ try {
         p50Ms: mix.p50Ms,
         p99Ms: mix.p99Ms,
         lagP99Ms: mix.lagP99Ms,
+        eventsPerTx,
       };
       rows.push(row);
       process.stderr.write(

@@ -16,6 +16,8 @@ export interface RoundRow {
   p50Ms: number;
   p99Ms: number;
   lagP99Ms: number;
+  /** Journal events per transaction in the round (stateful targets): how much the group commit gathered. */
+  eventsPerTx: number | null;
 }
 
 /** One target over all rounds: medians, spread, and ratios to the hello-world of the same rounds. */
@@ -36,6 +38,8 @@ export interface TargetSummary {
   p50Ms: number;
   p99Ms: number;
   lagP99Ms: number;
+  /** Median journal events per transaction; null for targets without a journal. */
+  eventsPerTx: number | null;
 }
 
 const median = (xs: number[]) => {
@@ -50,6 +54,7 @@ export function summarise(targets: Target[], rows: RoundRow[]): TargetSummary[] 
   return targets.map((t) => {
     const mine = rows.filter((r) => r.target === t.name);
     const requests = mine.reduce((n, r) => n + r.requests, 0);
+    const perTx = mine.flatMap((r) => (r.eventsPerTx === null ? [] : [r.eventsPerTx]));
     return {
       target: t.name,
       description: t.description,
@@ -65,6 +70,7 @@ export function summarise(targets: Target[], rows: RoundRow[]): TargetSummary[] 
       p50Ms: median(mine.map((r) => r.p50Ms)),
       p99Ms: median(mine.map((r) => r.p99Ms)),
       lagP99Ms: Math.max(...mine.map((r) => r.lagP99Ms)),
+      eventsPerTx: perTx.length > 0 ? median(perTx) : null,
     };
   });
 }
@@ -82,15 +88,16 @@ export function table(
     `Booking mix (section listing, hold, confirm) at ${setup.rate} req/s offered, ${setup.rounds} interleaved ` +
       `rounds of ${setup.seconds} s per target; CPU from /proc/<pid>/stat; medians over rounds (min–max).`,
     "",
-    "| target | req/s | ok | app CPU µs/req | of which kernel | × hello-world | stack CPU µs/req | journey p50 / p99 ms |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| target | req/s | ok | app CPU µs/req | of which kernel | × hello-world | stack CPU µs/req | journal events/tx | journey p50 / p99 ms |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const s of summary) {
     lines.push(
       `| ${s.target}: ${s.description} | ${f0(s.reqPerS)} | ${(s.okShare * 100).toFixed(1)}% | ` +
         `${f0(s.app.median)} (${f0(s.app.min)}–${f0(s.app.max)}) | ${f0(s.appSys)} | ` +
         `${f2(s.appRatio.median)} (${f2(s.appRatio.min)}–${f2(s.appRatio.max)}) | ` +
-        `${f0(s.stack.median)} (${f0(s.stack.min)}–${f0(s.stack.max)}) | ${f1(s.p50Ms)} / ${f1(s.p99Ms)} |`,
+        `${f0(s.stack.median)} (${f0(s.stack.min)}–${f0(s.stack.max)}) | ` +
+        `${s.eventsPerTx === null ? "—" : f2(s.eventsPerTx)} | ${f1(s.p50Ms)} / ${f1(s.p99Ms)} |`,
     );
   }
   const client = Math.max(...summary.map((s) => s.clientUsPerReq));
@@ -102,6 +109,8 @@ export function table(
       `(${f0((client * setup.rate) / 1e4)}% of a core at the offered rate), worst journey start lag p99 ` +
       `${f1(lag)} ms${setup.pinned ? "; client pinned to CPU 0, app processes to CPU 1" : ""}.`,
     `Stack CPU adds the target's PostgreSQL (every backend), Redis and worker; the hello-world has none.`,
+    `Journal events/tx: a stateful node's appends per PostgreSQL transaction (its group commit); a transaction ` +
+      `costs the node about the same CPU whatever its size.`,
     `Command: \`${setup.command}\``,
   );
   const bad = summary.filter((s) => s.okShare < 0.999);

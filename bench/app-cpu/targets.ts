@@ -10,12 +10,27 @@ export type TargetName = "hello" | "stateful" | "stateful-off" | "stateless";
 
 export const TARGET_NAMES: readonly TargetName[] = ["hello", "stateful", "stateful-off", "stateless"];
 
-const DESCRIPTIONS: Record<TargetName, string> = {
-  hello: "Hono hello-world, canned bodies",
-  stateful: "stateful, 1 clustered node (as `npm run bench`), sync persistence",
-  "stateful-off": "stateful, CLUSTER=off, sync persistence",
-  stateless: "stateless, 1 API replica (+ 1 worker, Redis), queue writes",
-};
+type Persistence = "sync" | "async";
+
+/** What each target is, in the table; the stateful ones name the persistence they ran with (`--app-env`). */
+function describe(name: TargetName, persistence: Persistence): string {
+  switch (name) {
+    case "hello":
+      return "Hono hello-world, canned bodies";
+    case "stateful":
+      return `stateful, 1 clustered node (as \`npm run bench\`), ${persistence} persistence`;
+    case "stateful-off":
+      return `stateful, CLUSTER=off, ${persistence} persistence`;
+    case "stateless":
+      return "stateless, 1 API replica (+ 1 worker, Redis), queue writes";
+  }
+}
+
+/** A stateful node's journal counters so far (its `/metrics`): events appended, and the transactions they took. */
+export interface JournalCounters {
+  events: number;
+  transactions: number;
+}
 
 /** One server under measurement: the process it measures and the rest of its stack. */
 export interface Target {
@@ -29,6 +44,8 @@ export interface Target {
    * (PostgreSQL's backends included).
    */
   cpu(): Promise<{ appS: number; appSysS: number; stackS: number }>;
+  /** The journal's counters (stateful targets; undefined for the others or when `/metrics` does not answer). */
+  journal(): Promise<JournalCounters | undefined>;
   stop(): Promise<void>;
 }
 
@@ -44,12 +61,12 @@ async function appCpu(pid: number): Promise<{ appS: number; appSysS: number }> {
 }
 
 /** The app process of a stack (its first node) plus the stack's other processes, HAProxy excepted (unused). */
-function fromStack(name: TargetName, stack: Stack): Target {
+function fromStack(name: TargetName, stack: Stack, description: string): Target {
   const node = stack.nodes.find((n) => n.role === "node" || n.role === "api");
   if (node === undefined) throw new Error(`${name}: the stack has no app node`);
   return {
     name,
-    description: DESCRIPTIONS[name],
+    description,
     url: node.url,
     appPid: node.pid,
     async cpu() {
@@ -61,6 +78,7 @@ function fromStack(name: TargetName, stack: Stack): Target {
       }
       return { ...app, stackS };
     },
+    journal: () => (name === "stateless" ? Promise.resolve(undefined) : journalCounters(node.metricsUrl)),
     stop: () => stack.stop(),
   };
 }
@@ -96,13 +114,14 @@ async function startHello(root: string, nodeArgs: readonly string[]): Promise<Ta
   }
   return {
     name: "hello",
-    description: DESCRIPTIONS.hello,
+    description: describe("hello", "sync"),
     url: node.url,
     appPid: node.pid,
     async cpu() {
       const app = await appCpu(node.pid);
       return { ...app, stackS: app.appS };
     },
+    journal: () => Promise.resolve(undefined),
     async stop() {
       await node.handle.stop({ signal: "SIGTERM", timeoutMs: 5_000 });
       if (owned) await removeDir(dir);
@@ -124,13 +143,16 @@ export interface StartOptions {
 export async function startTarget(name: TargetName, opts: StartOptions): Promise<Target> {
   const { logLevel, nodeArgs } = opts;
   const env = opts.env ?? {};
+  const persistence: Persistence = env.PERSISTENCE === "async" ? "async" : "sync";
+  const description = describe(name, persistence);
   switch (name) {
     case "hello":
       return startHello(opts.root, nodeArgs);
     case "stateful":
       return fromStack(
         name,
-        await startStack({ app: "stateful", nodes: 1, persistence: "sync", logLevel, nodeArgs, env }),
+        await startStack({ app: "stateful", nodes: 1, persistence, logLevel, nodeArgs, env }),
+        description,
       );
     case "stateful-off":
       return fromStack(
@@ -138,13 +160,30 @@ export async function startTarget(name: TargetName, opts: StartOptions): Promise
         await startStack({
           app: "stateful",
           nodes: 1,
-          persistence: "sync",
+          persistence,
           logLevel,
           nodeArgs,
           env: { ...env, CLUSTER: "off" },
         }),
+        description,
       );
     case "stateless":
-      return fromStack(name, await startStack({ app: "stateless", nodes: 1, workers: 1, logLevel, nodeArgs, env }));
+      return fromStack(
+        name,
+        await startStack({ app: "stateless", nodes: 1, workers: 1, logLevel, nodeArgs, env }),
+        description,
+      );
+  }
+}
+
+async function journalCounters(metricsUrl: string): Promise<JournalCounters | undefined> {
+  try {
+    const res = await fetch(`${metricsUrl}/metrics`, { signal: AbortSignal.timeout(2_000) });
+    const m = (await res.json()) as { journalEvents?: unknown; journalTransactions?: unknown };
+    const events = Number(m.journalEvents);
+    const transactions = Number(m.journalTransactions);
+    return Number.isFinite(events) && Number.isFinite(transactions) ? { events, transactions } : undefined;
+  } catch {
+    return undefined;
   }
 }

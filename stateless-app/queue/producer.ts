@@ -12,7 +12,7 @@ export interface QueueDepth {
   failed: number;
 }
 
-/** The producer side: one BullMQ Queue sharing the replica's Redis client (its auto-pipelining included). */
+/** The producer side: one BullMQ Queue sharing the replica's Redis client (one connection for scripts and jobs). */
 export function createQueue(redis: Redis): Queue<BookingJob> {
   return new Queue<BookingJob>(QUEUE_NAME, { connection: redis, defaultJobOptions: JOB_OPTIONS });
 }
