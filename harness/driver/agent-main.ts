@@ -1,7 +1,7 @@
 // The driver as a process of its own, for a driver on its own host (a network namespace, a load machine):
 // `node --import tsx harness/driver/agent-main.ts`. Once loaded it prints {"ready": true}, then runs one phase
 // per line of DriverOptions (JSON, without callbacks) on stdin, one after another, and reports on stdout, one
-// JSON object a line: {"start": ms}, {"ack": AckRecord}, {"second": SecondStats}, then {"result": DriverResult}
+// JSON object a line: {"start": ms}, {"ack": AckRecord} (batched), {"second": SecondStats}, then {"result": DriverResult}
 // (or {"error": message}, after which it exits). Loading first means its start-up CPU is spent before the
 // harness's window opens; running every phase of a run (warm-up, measure, each capacity step) in one process
 // means the JIT compiles the hot paths during the warm-up, not inside a measured window. SIGTERM/SIGINT abort
@@ -12,7 +12,19 @@ import type { DriverOptions } from "./types.ts";
 
 let current: AbortController | null = null;
 let ending = false;
-const send = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
+// Acks go out in batches (with each second's report, before the result, or at 64 KiB): a pipe write per ack was
+// a syscall and a completion wake-up each, which on this VM cost more CPU than a request.
+let acks = "";
+const flushAcks = () => {
+  if (acks.length === 0) return;
+  process.stdout.write(acks);
+  acks = "";
+};
+const send = (o: unknown) => {
+  flushAcks();
+  process.stdout.write(`${JSON.stringify(o)}\n`);
+};
+const ACK_BATCH_BYTES = 64 * 1024;
 const finish = (code: number) => process.stdout.end(() => process.exit(code));
 const end = () => {
   ending = true;
@@ -35,7 +47,10 @@ async function runPhase(line: string): Promise<boolean> {
       ...opts,
       signal: current.signal,
       onStart: (ms) => send({ start: ms }),
-      onAck: (a) => send({ ack: a }),
+      onAck: (a) => {
+        acks += `${JSON.stringify({ ack: a })}\n`;
+        if (acks.length >= ACK_BATCH_BYTES) flushAcks();
+      },
       onSecond: (s) => send({ second: s }),
     });
     send({ result });

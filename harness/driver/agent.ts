@@ -40,9 +40,9 @@ type Message = {
 };
 
 /**
- * `runDriver` in a process of its own at `placement` (the driver's host), with the same options and result: the
- * callbacks fire as the agent's reports arrive (acks and seconds live, so the audit's input and the progress
- * line are the same as in-process). Phases run one after another in one agent, so the measured ones find its JIT
+ * `runDriver` in a process of its own at `placement` (the driver's host, or this machine), with the same options
+ * and result: the callbacks fire as the agent's reports arrive (seconds live, acks in batches with them; the
+ * audit's input and the progress line are the same as in-process). Phases run one after another in one agent, so the measured ones find its JIT
  * warm (a fresh process spent ~0.25 s of CPU compiling inside each window); an aborted or failed phase ends its
  * agent and the next phase starts a new one. Agents die with the harness; `close()` ends the last one.
  */

@@ -85,6 +85,7 @@ export function mergeDriverResults(runs: DriverResult[]): DriverResult {
   const sellOut = runs.find((r) => r.sellOutS !== null);
   const problems = [...new Set(runs.flatMap((r) => r.health.problems))];
   const cpuS = runs.reduce((n, r) => n + r.health.cpuS, 0);
+  const ownCpu = runs.every((r) => typeof r.health.cpuUsPerRequest === "number");
   const empty = build();
 
   return {
@@ -135,6 +136,8 @@ export function mergeDriverResults(runs: DriverResult[]): DriverResult {
       peakInFlight: Math.max(...runs.map((r) => r.health.peakInFlight)),
       keptSchedule: runs.every((r) => r.health.keptSchedule),
       problems,
+      // The driver's own CPU over its steps; k6 reports none (the samplers' figure stands in for it).
+      ...(ownCpu ? { cpuUsPerRequest: total > 0 ? round((cpuS / total) * 1e6, 1) : null } : {}),
       ...mergedConnections(runs),
     },
     histograms: {

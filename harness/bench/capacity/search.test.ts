@@ -48,6 +48,11 @@ describe("capacity search against a stub with a known service rate", () => {
       });
       const c = res.capacity;
       if (process.env.SHOW_STEPS) console.log(logs.join("\n"));
+      // The merged run keeps the driver's own CPU per request, over all its steps (summary.json's figure).
+      const h = res.driver.health;
+      assert.ok(typeof h.cpuUsPerRequest === "number" && h.cpuUsPerRequest > 0, `cpuUsPerRequest ${h.cpuUsPerRequest}`);
+      const expected = (h.cpuS / res.driver.requests.total) * 1e6;
+      assert.ok(Math.abs(h.cpuUsPerRequest - expected) <= 0.1 + expected * 0.01, `${h.cpuUsPerRequest} vs ${expected}`);
       const held = c.steps.filter((s) => s.held);
       const broke = c.steps.at(-1);
       assert.equal(c.endedBy, "slo", logs.join("\n"));
