@@ -46,7 +46,8 @@ export async function startPrivateStack(c: RunOneContext): Promise<PrivateStack>
       net?.destroy();
     }
   };
-  if (!net) return { stack, target: stackTarget(stack), driverPlacement: null, stop };
+  // The driver's agent (or k6) is watched by the caller once it runs; this process orchestrates and audits.
+  if (!net) return { stack, target: stackTarget(stack, { harness: true }), driverPlacement: null, stop };
   c.log(`hosts: ${net.hosts.map((h) => `${h.name} ${h.ip}`).join(", ")} (${net.subnet})`);
   return {
     stack,

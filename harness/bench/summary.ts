@@ -56,8 +56,9 @@ export function buildAppSummary(i: SummaryInput): AppRunSummary {
   // Shed (503) and good answers from the statuses, whichever way the driver counts 503 among its errors.
   const answers = answerCounts(i.driver.requests.byStatus, i.driver.errors.byCode);
   const durationS = i.driver.window.durationS;
+  // The system under test: neither the load generator nor the harness that orchestrates it.
   const systemCpu = Object.entries(secondsByRole)
-    .filter(([role]) => role !== "driver")
+    .filter(([role]) => role !== "driver" && role !== "harness")
     .reduce((s, [, v]) => s + v, 0);
 
   return {

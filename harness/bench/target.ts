@@ -38,9 +38,12 @@ export interface Target {
 /** App process roles: reached over HTTP for pending writes and counters. */
 const APP_ROLES = new Set(["api", "worker", "node"]);
 
-/** The driver: this process, unless it runs elsewhere (`driver` overrides). */
+/**
+ * The driver: on this machine unless it runs elsewhere (`driver` overrides). It is a process of its own (the
+ * embedded driver's agent, or k6) that the caller watches once it runs, so the component names no pid.
+ */
 export type DriverComponent = Pick<TargetComponent, "host" | "pid" | "sampledBy">;
-const LOCAL_DRIVER: DriverComponent = { host: "local", pid: process.pid, sampledBy: "proc" };
+const LOCAL_DRIVER: DriverComponent = { host: "local", sampledBy: "proc" };
 
 /**
  * A private stack. On loopback every process is read from /proc. With each component on its own host
