@@ -1,4 +1,4 @@
-// The driver as a process of its own, for a driver on its own host (a network namespace, a load machine):
+// The driver as a process of its own, in every embedded run (here, in a network namespace, on a load machine):
 // `node --import tsx harness/driver/agent-main.ts`. Once loaded it prints {"ready": true}, then runs one phase
 // per line of DriverOptions (JSON, without callbacks) on stdin, one after another, and reports on stdout, one
 // JSON object a line: {"start": ms}, {"ack": AckRecord} (batched), {"second": SecondStats}, then {"result": DriverResult}
