@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Scenario } from "../../scenarios/types.ts";
 import { auditRun } from "../audit/index.ts";
 import { agentDriver } from "../driver/agent.ts";
-import { prepareEvent, runDriver } from "../driver/index.ts";
+import { prepareEvent } from "../driver/index.ts";
 import type { DriverOptions, DriverResult } from "../driver/types.ts";
 import { LOCAL, type Placement } from "../infra/index.ts";
 import { type K6DriverResult, k6Summary, runK6 } from "../k6/index.ts";
@@ -77,12 +77,11 @@ export async function runOne(c: RunOneContext): Promise<RunOneResult> {
   }
 }
 
-/** The embedded driver, or real k6 with the same options and result (its callbacks fire after k6 exits). */
-export function driverFor(
+/** Real k6 with the embedded driver's options and result (its callbacks fire after k6 exits). */
+function k6Driver(
   c: Pick<RunOneContext, "options" | "dir">,
-  onSpawn: (pid: number) => void = () => {},
+  onSpawn: (pid: number) => void,
 ): (o: DriverOptions) => Promise<DriverResult> {
-  if (c.options.driver === "embedded") return runDriver;
   return (o) => runK6({ ...o, runDir: join(c.dir, `k6-${o.phase}`), onSpawn, dashboard: c.options.k6Dashboard });
 }
 
@@ -100,15 +99,15 @@ export async function measure(
   const stack = t.stack;
   // k6, or the driver agent, runs as its own process: watch it (the harness then only waits).
   const extra: WatchedProcess[] = [];
-  const placement = driverPlacement ?? (c.options.driver === "embedded" ? LOCAL : null);
-  const agent = placement
-    ? agentDriver({
-        placement,
-        dir: c.dir,
-        onSpawn: (pid) => extra.splice(0, extra.length, { label: "driver", pid }),
-      })
-    : null;
-  const drive = agent ?? driverFor(c, (pid) => extra.splice(0, extra.length, { label: "k6", pid }));
+  const agent =
+    c.options.driver === "embedded"
+      ? agentDriver({
+          placement: driverPlacement ?? LOCAL,
+          dir: c.dir,
+          onSpawn: (pid) => extra.splice(0, extra.length, { label: "driver", pid }),
+        })
+      : null;
+  const drive = agent ?? k6Driver(c, (pid) => extra.splice(0, extra.length, { label: "k6", pid }));
   const verdict = await verifyApp(t.url);
   const problems = [...verdict.problems, ...(await verifyDeployment(t))];
   if (problems.length > 0) return { summary: null, skipped: `failed verification: ${problems.join("; ")}` };
