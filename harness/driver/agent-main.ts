@@ -1,11 +1,11 @@
 // The driver as a process of its own, in every embedded run (here, in a network namespace, on a load machine):
-// `node --import tsx harness/driver/agent-main.ts`. Once loaded it prints {"ready": true}, then runs one phase
-// per line of DriverOptions (JSON, without callbacks) on stdin, one after another, and reports on stdout, one
-// JSON object a line: {"start": ms}, {"ack": AckRecord} (in batches), {"second": SecondStats}, then
-// {"result": DriverResult} (or {"error": message}, after which it exits). Loading first means its start-up CPU is spent before the
-// harness's window opens; running every phase of a run (warm-up, measure, each capacity step) in one process
-// means the JIT compiles the hot paths during the warm-up, not inside a measured window. SIGTERM/SIGINT abort
-// the phase in progress (its result still comes) and end the agent; so does closing stdin, after the phase.
+// `node --import tsx harness/driver/agent-main.ts`. Once loaded it prints {"ready": true}, then runs one phase per line of
+// DriverOptions (JSON, without callbacks) on stdin, one after another, and reports on stdout, one JSON object a
+// line: {"start": ms}, {"ack": AckRecord} (in batches), {"second": SecondStats}, then {"result": DriverResult} (or
+// {"error": message}, after which it exits). Loading first means its start-up CPU is spent before the harness's
+// window opens; running every phase of a run (warm-up, measure, each capacity step) in one process means the JIT
+// compiles the hot paths during the warm-up, not inside a measured window. SIGTERM/SIGINT abort the phase in
+// progress (its result still comes) and end the agent; so does closing stdin, after the phase.
 import { createInterface } from "node:readline";
 import { runDriver } from "./run.ts";
 import type { DriverOptions } from "./types.ts";
